@@ -1,0 +1,148 @@
+# dynagen — top-level build.
+#
+#   make deps             install missing Debian packages and pinned Node packages
+#   make                  build bin/dynagen, libdynagen and the generated code
+#   make generate         regenerate generated/ (and the tfvars) from schema/
+#   make check-generated  fail when generated/ is stale
+#   make test             everything: build, unit tests, sanitizers, freshness, ...
+#   make fuzz             run each libFuzzer target for FUZZ_SECONDS
+#   make bench-codec / bench-generate
+#   make format           clang-format every C file
+#
+# VARIANT=release (default, -O2) or VARIANT=asan (ASan + UBSan); objects go
+# to build/$(VARIANT)/.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+VARIANT ?= release
+B := build/$(VARIANT)
+DEPS_STAMP := build/.deps-stamp
+
+PKG_CONFIG ?= pkg-config
+RT_PKGS := libcjson libcurl openssl libcbor
+pkgcflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+CSTD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+ifeq ($(VARIANT),asan)
+  OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  LDSAN := -fsanitize=address,undefined
+else
+  OPT := -O2 -g
+  LDSAN :=
+endif
+CFLAGS_COMMON := $(CSTD) $(WARN) $(OPT) -Iruntime/include -MMD -MP
+RT_CFLAGS := $(CFLAGS_COMMON) $(call pkgcflags,$(RT_PKGS))
+RT_LIBS := $(call pkglibs,$(RT_PKGS)) -lm
+
+# ---------------------------------------------------------------- deps
+.PHONY: deps
+deps:
+	@bash scripts/deps.sh
+
+$(DEPS_STAMP): scripts/deps.sh package.json package-lock.json
+	@bash scripts/deps.sh
+
+# ---------------------------------------------------------------- generator
+CODEGEN_SRC := $(wildcard codegen/*.c)
+CODEGEN_OBJ := $(CODEGEN_SRC:%.c=$(B)/%.o)
+DYNAGEN := $(B)/bin/dynagen
+
+$(B)/codegen/%.o: codegen/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(call pkgcflags,yaml-0.1) -c $< -o $@
+
+$(DYNAGEN): $(CODEGEN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDSAN) -o $@ $^ $(call pkglibs,yaml-0.1)
+
+# bin/dynagen is the release generator, for people.
+bin/dynagen: $(CODEGEN_SRC) $(wildcard codegen/*.h)
+	@$(MAKE) --no-print-directory VARIANT=release build/release/bin/dynagen
+	@mkdir -p bin && cp build/release/bin/dynagen bin/dynagen
+
+# ---------------------------------------------------------------- runtime
+RUNTIME_SRC := $(wildcard runtime/*/*.c)
+RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(B)/%.o)
+LIBDYNAGEN := $(B)/libdynagen.a
+
+$(B)/runtime/%.o: runtime/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(RT_CFLAGS) -c $< -o $@
+
+$(LIBDYNAGEN): $(RUNTIME_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# ---------------------------------------------------------------- generated code
+SCHEMAS := $(wildcard schema/*.yaml)
+GEN_SRC := $(wildcard generated/*.c)
+GEN_OBJ := $(GEN_SRC:%.c=$(B)/%.o)
+
+$(B)/generated/%.o: generated/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(RT_CFLAGS) -Igenerated -c $< -o $@
+
+.PHONY: generate check-generated
+generate: bin/dynagen
+	./bin/dynagen generate $(SCHEMAS) --out generated/ --tfvars terraform/envs
+
+check-generated: bin/dynagen
+	./bin/dynagen generate $(SCHEMAS) --out generated/ --tfvars terraform/envs --check
+
+# The test schemas (tests/schemas/*.yaml) are generated into the build tree,
+# compiled and tested like the real ones, but not committed.
+TEST_SCHEMAS := $(wildcard tests/schemas/*.yaml)
+TGEN := $(B)/tests-gen
+$(TGEN)/.stamp: $(TEST_SCHEMAS) $(DYNAGEN)
+	@mkdir -p $(@D)
+	$(DYNAGEN) generate $(TEST_SCHEMAS) --out $(TGEN)/ --no-tfvars
+	@touch $@
+
+# ---------------------------------------------------------------- unit tests
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TEST_SUPPORT_SRC := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(B)/%.o)
+
+$(B)/tests/unit/%.o: tests/unit/%.c $(TGEN)/.stamp | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(RT_CFLAGS) -Igenerated -I$(TGEN) -Itests/unit $(call pkgcflags,cmocka) -c $< -o $@
+
+TGEN_OBJ = $(patsubst $(TGEN)/%.c,$(B)/tests-gen-obj/%.o,$(wildcard $(TGEN)/*.c))
+$(B)/tests-gen-obj/%.o: $(TGEN)/%.c $(TGEN)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(RT_CFLAGS) -I$(TGEN) -c $< -o $@
+
+$(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TEST_SUPPORT_OBJ) $(GEN_OBJ) $(LIBDYNAGEN) $(TGEN)/.stamp
+	@$(MAKE) --no-print-directory VARIANT=$(VARIANT) tgen-objs
+	@mkdir -p $(@D)
+	$(CC) $(LDSAN) -o $@ $< $(TEST_SUPPORT_OBJ) $(GEN_OBJ) $(TGEN_OBJ) $(LIBDYNAGEN) \
+	  $(call pkglibs,cmocka) $(RT_LIBS)
+
+.PHONY: tgen-objs
+tgen-objs: $(TGEN_OBJ)
+
+.PHONY: all unit-tests
+all: bin/dynagen $(LIBDYNAGEN) $(GEN_OBJ)
+unit-tests: $(UNIT_BIN)
+
+# ---------------------------------------------------------------- test
+.PHONY: test
+test:
+	@bash scripts/test.sh
+
+-include mk/*.mk
+
+.PHONY: format
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h' | grep -v '^generated/')
+
+.PHONY: clean
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)
