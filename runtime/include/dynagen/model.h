@@ -80,7 +80,24 @@ typedef enum dg_generate {
     DG_GEN_UPDATED   /* now, on every write */
 } dg_generate;
 
-typedef struct dg_regex_slot dg_regex_slot; /* runtime-private compiled pattern cache */
+/* Compiled-pattern cache. Generated code allocates one zero-initialised slot
+ * per field that has a pattern and points dg_field_desc.pattern_slot at it:
+ *     static dg_regex_slot product_category_re = DG_REGEX_SLOT_INIT;
+ * The members are runtime-private. dg_validate compiles the pattern on first
+ * use (thread-safe; "^(" pattern ")$", REG_EXTENDED | REG_NOSUB) and links the
+ * slot into a registry; dg_model_cleanup() frees every compiled pattern and
+ * resets the slots (call it at exit for leak-clean runs; later use recompiles).
+ * A field with a pattern but no slot is compiled on every validation. */
+typedef struct dg_regex_slot dg_regex_slot;
+struct dg_regex_slot {
+    int state;           /* 0 not compiled, 1 compiled, -1 pattern does not compile */
+    void *compiled;      /* regex_t *, heap */
+    dg_regex_slot *next; /* registry link */
+};
+#define DG_REGEX_SLOT_INIT {0, NULL, NULL}
+
+/* Free every compiled pattern cached by dg_validate (see dg_regex_slot). */
+void dg_model_cleanup(void);
 
 typedef struct dg_field_desc dg_field_desc;
 typedef struct dg_object_desc dg_object_desc;
@@ -103,7 +120,7 @@ struct dg_field_desc {
     dg_regex_slot *pattern_slot;   /* mutable cache slot for the compiled pattern */
     const char *const *enum_values;/* allowed strings, or NULL */
     uint32_t enum_count;
-    const dg_field_desc *elem;     /* LIST element / MAP value / (sets: NULL) */
+    const dg_field_desc *elem;     /* LIST element / MAP value / set member constraints (or NULL) */
     const dg_object_desc *object;  /* OBJECT (and elem of type OBJECT) */
 };
 
@@ -162,7 +179,9 @@ static inline void dg_set_present(const dg_object_desc *d, void *obj, uint32_t f
 /* ---- validation ----
  * Checks required fields, bounds, lengths (code points), patterns, enums,
  * item counts, set uniqueness, nested objects. On failure err->field holds the
- * path ("price", "dimensions.width", "tags[3]", "specs[\"color\"]"). */
+ * path ("price", "dimensions.width", "tags[3]", "specs.color", or
+ * specs["weird key"] when the map key is not an identifier) and err->message
+ * starts with it ("price: must be >= 0"). */
 int dg_validate(const dg_object_desc *d, const void *obj, dg_error *err);
 
 /* ---- DynamoDB AttributeValue JSON ----
@@ -180,6 +199,10 @@ int dg_ddb_unmarshal_cjson(const dg_object_desc *d, const void *item, void *obj,
 /* Same, parsing `json` (an attribute map) with cJSON first; len bytes, need not be NUL-terminated. */
 int dg_ddb_unmarshal(const dg_object_desc *d, const char *json, size_t len, void *obj, dg_arena *a,
                      dg_error *err);
+
+/* Marshal only the table's primary-key attributes of obj, e.g.
+ * {"ProductID":{"S":"p-1"},"Version":{"N":"3"}}; both key fields must be present. */
+int dg_ddb_marshal_key(const dg_table_desc *t, const void *obj, dg_buf *out, dg_error *err);
 
 /* ---- the API's plain JSON ---- */
 enum {
