@@ -137,6 +137,8 @@ typedef struct cg_table {
 /* Parse and validate one schema file. Returns NULL when it has errors
  * (diagnostics recorded with cg_error). */
 cg_table *cg_load_schema(const char *path);
+/* Same, from memory (fuzzing, tests); name is used in diagnostics. */
+cg_table *cg_load_schema_buffer(const char *name, const void *data, size_t len);
 
 /* Cross-table checks (duplicate table / entity / file names). */
 void cg_check_project(cg_table **tables, size_t n);

@@ -16,6 +16,10 @@ typedef struct ctx {
     yaml_document_t *doc;
     const char *file;
     cg_table *t;
+    /* top-level attributes that failed to parse: references to them are not
+     * reported again ("not an attribute" would only be noise) */
+    const char *broken[64];
+    size_t nbroken;
 } ctx;
 
 #define N_ELEMS(a) (sizeof(a) / sizeof *(a))
@@ -674,7 +678,7 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
 static cg_object *parse_object(ctx *c, yaml_node_t *fields, const char *c_name, const char *what,
                                int depth)
 {
-    if (!check_map(c, fields, cg_fmt("%s fields", what), NULL, 0))
+    if (!check_map(c, fields, depth ? cg_fmt("%s fields", what) : what, NULL, 0))
         return NULL;
     cg_object *o = cg_alloc(sizeof *o);
     o->c_name = c_name ? cg_strdup(c_name) : NULL;
@@ -697,12 +701,17 @@ static cg_object *parse_object(ctx *c, yaml_node_t *fields, const char *c_name, 
                 dup = true;
         if (dup)
             continue; /* reported by check_map */
+        bool broken = false;
         if (!cg_is_c_identifier(name)) {
             cg_error(loc_of(c, k), "attribute '%s': names must be lower_snake_case C identifiers (a-z, 0-9, _); use 'name:' for the DynamoDB attribute name", name);
-            continue;
-        }
-        if (cg_is_c_keyword(name)) {
+            broken = true;
+        } else if (cg_is_c_keyword(name)) {
             cg_error(loc_of(c, k), "attribute '%s': '%s' is reserved in C; pick another name and set 'name: %s'", name, name, name);
+            broken = true;
+        }
+        if (broken) {
+            if (depth == 0 && c->nbroken < 64)
+                c->broken[c->nbroken++] = name;
             continue;
         }
         cg_attr *a;
@@ -710,8 +719,11 @@ static cg_object *parse_object(ctx *c, yaml_node_t *fields, const char *c_name, 
             a = parse_attr(c, name, v, v, what, false, depth);
         else
             a = parse_attr(c, name, k, v, what, false, depth);
-        if (!a)
+        if (!a) {
+            if (depth == 0 && c->nbroken < 64)
+                c->broken[c->nbroken++] = name;
             continue;
+        }
         a->loc = loc_of(c, k);
         for (size_t i = 0; i < o->nfields; i++)
             if (!strcmp(o->fields[i]->attr, a->attr)) {
@@ -741,6 +753,9 @@ static cg_attr *ref_attr(ctx *c, yaml_node_t *n, const char *what, const char *r
         return NULL;
     }
     cg_attr *a = find_attr(c->t, s);
+    for (size_t i = 0; !a && i < c->nbroken; i++)
+        if (!strcmp(c->broken[i], s))
+            return NULL; /* already reported where it is defined */
     if (!a) {
         const char **names = cg_alloc((c->t->item.nfields + 1) * sizeof(char *));
         for (size_t i = 0; i < c->t->item.nfields; i++)
@@ -1275,30 +1290,26 @@ static char *file_stem_of(const char *table)
     return s;
 }
 
-cg_table *cg_load_schema(const char *path)
+static cg_table *load(const char *path, FILE *f, const unsigned char *data, size_t len)
 {
     int before = cg_error_count();
     cg_loc floc = {path, 0, 0};
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        cg_error(floc, "cannot open: %s", strerror(errno));
-        return NULL;
-    }
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser)) {
-        fclose(f);
         cg_error(floc, "cannot initialise the YAML parser");
         return NULL;
     }
-    yaml_parser_set_input_file(&parser, f);
+    if (f)
+        yaml_parser_set_input_file(&parser, f);
+    else
+        yaml_parser_set_input_string(&parser, data, len);
     cg_table *t = NULL;
     if (!yaml_parser_load(&parser, &doc)) {
         cg_loc l = {path, (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1};
         cg_error(l, "invalid YAML: %s%s%s", parser.problem ? parser.problem : "syntax error",
                  parser.context ? " " : "", parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
-        fclose(f);
         return NULL;
     }
     yaml_node_t *root = yaml_document_get_root_node(&doc);
@@ -1315,17 +1326,34 @@ cg_table *cg_load_schema(const char *path)
         }
         t = cg_alloc(sizeof *t);
         t->file = cg_strdup(path);
-        ctx c = {&doc, path, t};
+        ctx c = {.doc = &doc, .file = path, .t = t};
         parse_table(&c, root);
         if (t->table)
             t->file_stem = file_stem_of(t->table);
     }
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
-    fclose(f);
     if (cg_error_count() > before)
         return NULL;
     return t;
+}
+
+cg_table *cg_load_schema(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cg_loc floc = {path, 0, 0};
+        cg_error(floc, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    cg_table *t = load(path, f, NULL, 0);
+    fclose(f);
+    return t;
+}
+
+cg_table *cg_load_schema_buffer(const char *name, const void *data, size_t len)
+{
+    return load(name, NULL, data, len);
 }
 
 void cg_check_project(cg_table **tables, size_t n)

@@ -175,6 +175,14 @@ void cg_note(cg_loc loc, const char *fmt, ...)
 
 int cg_error_count(void) { return nerrors; }
 
+void cg_diag_reset(void)
+{
+    free(diags);
+    diags = NULL;
+    ndiags = capdiags = 0;
+    nerrors = 0;
+}
+
 static int diag_cmp(const void *a, const void *b)
 {
     const diag *x = a, *y = b;
@@ -193,7 +201,8 @@ static int diag_cmp(const void *a, const void *b)
 
 void cg_diag_flush(void)
 {
-    qsort(diags, ndiags, sizeof *diags, diag_cmp);
+    if (ndiags)
+        qsort(diags, ndiags, sizeof *diags, diag_cmp);
     for (size_t i = 0; i < ndiags; i++) {
         diag *d = &diags[i];
         if (d->loc.line > 0)

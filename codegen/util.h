@@ -40,6 +40,8 @@ void cg_warning(cg_loc loc, const char *fmt, ...) __attribute__((format(printf, 
 int cg_error_count(void);
 /* Print all diagnostics collected so far to stderr, in file order then line order. */
 void cg_diag_flush(void);
+/* Drop collected diagnostics and reset the error count (fuzzing, tests). */
+void cg_diag_reset(void);
 
 /* ---- names ---- */
 int cg_edit_distance(const char *a, const char *b);
