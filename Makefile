@@ -88,7 +88,7 @@ $(B)/generated/%.o: generated/%.c | $(DEPS_STAMP)
 
 .PHONY: generate check-generated
 generate: bin/dynagen
-	./bin/dynagen generate $(SCHEMAS) --out generated/ --tfvars terraform/envs
+	./bin/dynagen generate $(SCHEMAS) --out generated/ --tfvars terraform/envs $(DYNAGEN_FLAGS)
 
 check-generated: bin/dynagen
 	./bin/dynagen generate $(SCHEMAS) --out generated/ --tfvars terraform/envs --check

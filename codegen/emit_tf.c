@@ -14,11 +14,22 @@ typedef struct kv {
 } kv;
 
 typedef struct kvs {
-    kv items[64];
-    size_t n;
+    kv *items; /* pool-allocated, grows: one entry per table in dynagen_tables.tf */
+    size_t n, cap;
 } kvs;
 
-static void put(kvs *k, const char *key, char *value) { k->items[k->n++] = (kv){key, value}; }
+static void put(kvs *k, const char *key, char *value)
+{
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? 2 * k->cap : 32;
+        kv *items = cg_alloc(cap * sizeof *items);
+        if (k->n)
+            memcpy(items, k->items, k->n * sizeof *items);
+        k->items = items;
+        k->cap = cap;
+    }
+    k->items[k->n++] = (kv){key, value};
+}
 
 static char *q(const char *s) /* HCL string literal */
 {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "evolve.h"
 
 #define DYNAGEN_VERSION "0.1.0"
 
@@ -31,6 +32,10 @@ static void usage(FILE *f)
           "  --tfvars DIR       Terraform environments directory (e.g. terraform/envs)\n"
           "  --no-tfvars        do not emit Terraform variables (the default without --tfvars)\n"
           "  --check            write nothing; exit 1 and list the files that are stale\n"
+          "  --allow-destructive  go on although the edit replaces or damages a deployed\n"
+          "                     table (changed key, removed or re-keyed index, renamed\n"
+          "                     table, moved TTL, incompatible type change); without it\n"
+          "                     generate stops and names each change\n"
           "  -q, --quiet        print only errors\n"
           "  -h, --help         this help\n"
           "  --version          print the version\n"
@@ -141,7 +146,7 @@ static int cmp_strp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     const char *cmd = NULL, *out_dir = NULL, *tf_dir = NULL;
-    bool check = false, quiet = false;
+    bool check = false, quiet = false, allow_destructive = false;
     const char **schemas = cg_alloc((size_t)argc * sizeof(char *));
     size_t nschemas = 0;
     int rc = 0;
@@ -165,10 +170,12 @@ int main(int argc, char **argv)
             tf_dir = NULL;
         } else if (!strcmp(a, "--check")) {
             check = true;
+        } else if (!strcmp(a, "--allow-destructive")) {
+            allow_destructive = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = true;
         } else if (a[0] == '-') {
-            static const char *const opts[] = {"--out", "--tfvars", "--no-tfvars", "--check", "--quiet", "--help", "--version"};
+            static const char *const opts[] = {"--out", "--tfvars", "--no-tfvars", "--check", "--allow-destructive", "--quiet", "--help", "--version"};
             const char *s = cg_suggest(a, opts, sizeof opts / sizeof *opts);
             fprintf(stderr, "dynagen: error: unknown option '%s'%s%s%s\n", a, s ? " (did you mean '" : "",
                     s ? s : "", s ? "'?)" : "");
@@ -232,9 +239,29 @@ int main(int argc, char **argv)
     while (td && strlen(td) > 1 && td[strlen(td) - 1] == '/')
         td[strlen(td) - 1] = '\0';
 
+    if (!check) {
+        /* compare with the model last generated: stop before writing on a destructive edit */
+        int nd = cg_check_evolution(od, tables, ntables, allow_destructive);
+        int nerr2 = cg_error_count();
+        if (!quiet || nerr2)
+            cg_diag_flush();
+        else
+            cg_diag_reset();
+        if (nerr2) {
+            fprintf(stderr,
+                    "dynagen: %d destructive change%s; nothing written (re-run with "
+                    "--allow-destructive to go on, e.g. make generate DYNAGEN_FLAGS=--allow-destructive)\n",
+                    nd, nd == 1 ? "" : "s");
+            rc = 1;
+            goto done;
+        }
+    }
+
     cg_output out = {0};
-    for (size_t i = 0; i < ntables; i++)
+    for (size_t i = 0; i < ntables; i++) {
         cg_emit_c(&out, od, tables[i]);
+        cg_emit_model_json(&out, od, tables[i]);
+    }
     if (td)
         cg_emit_tfvars(&out, td, tables, ntables);
 

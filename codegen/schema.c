@@ -1266,8 +1266,9 @@ static void parse_table(ctx *c, yaml_node_t *root)
     }
 
     yaml_node_t *in = get(c, root, "indexes");
-    if (in)
-        parse_indexes(c, in);
+    const char *ins = scalar_of(in);
+    if (in && !(ins && is_plain(in) && (!*ins || !strcmp(ins, "~") || !strcmp(ins, "null"))))
+        parse_indexes(c, in); /* an empty "indexes:" means none */
     yaml_node_t *cn = get(c, root, "cache");
     if (cn)
         parse_cache(c, cn);
