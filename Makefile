@@ -62,7 +62,7 @@ $(DYNAGEN): $(CODEGEN_OBJ)
 # bin/dynagen is the release generator, for people.
 bin/dynagen: $(CODEGEN_SRC) $(wildcard codegen/*.h)
 	@$(MAKE) --no-print-directory VARIANT=release build/release/bin/dynagen
-	@mkdir -p bin && cp build/release/bin/dynagen bin/dynagen
+	@mkdir -p bin && cp build/release/bin/dynagen bin/dynagen.tmp && mv -f bin/dynagen.tmp bin/dynagen
 
 # ---------------------------------------------------------------- runtime
 RUNTIME_SRC := $(wildcard runtime/*/*.c)

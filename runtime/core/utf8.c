@@ -1,0 +1,54 @@
+/* dynagen runtime — UTF-8 validation (Unicode 15, table 3-7) and length. */
+#include "dynagen/codec_util.h"
+
+bool dg_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len;
+        unsigned char lo = 0x80, hi = 0xbf; /* allowed range of the 2nd byte */
+        if (c >= 0xc2 && c <= 0xdf) {
+            len = 2;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            len = 3;
+            if (c == 0xe0)
+                lo = 0xa0; /* overlong */
+            else if (c == 0xed)
+                hi = 0x9f; /* surrogates U+D800..U+DFFF */
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            len = 4;
+            if (c == 0xf0)
+                lo = 0x90; /* overlong */
+            else if (c == 0xf4)
+                hi = 0x8f; /* above U+10FFFF */
+        } else {
+            return false; /* continuation byte, 0xc0/0xc1 overlong, 0xf5.. */
+        }
+        if (n - i < len)
+            return false;
+        if (p[i + 1] < lo || p[i + 1] > hi)
+            return false;
+        for (size_t j = 2; j < len; j++) {
+            if ((p[i + j] & 0xc0) != 0x80)
+                return false;
+        }
+        i += len;
+    }
+    return true;
+}
+
+size_t dg_utf8_length(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (((unsigned char)s[i] & 0xc0) != 0x80)
+            count++;
+    }
+    return count;
+}
