@@ -126,9 +126,28 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TEST_SUPPORT_OBJ) $(GEN_OBJ) $(LIB
 .PHONY: tgen-objs
 tgen-objs: $(TGEN_OBJ)
 
-.PHONY: all unit-tests
+# ---------------------------------------------------------------- integration tests
+# tests/integration/test_*.c: cmocka binaries that need the local stack
+# (DynamoDB Local); built here, run by the suite scripts in tests/suites/.
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(B)/tests/integration/%)
+INTEG_SUPPORT_SRC := $(filter-out $(INTEG_SRC),$(wildcard tests/integration/*.c))
+INTEG_SUPPORT_OBJ := $(INTEG_SUPPORT_SRC:%.c=$(B)/%.o)
+
+$(B)/tests/integration/%.o: tests/integration/%.c $(TGEN)/.stamp | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(RT_CFLAGS) -Igenerated -I$(TGEN) -Itests/integration $(call pkgcflags,cmocka) -c $< -o $@
+
+$(B)/tests/integration/test_%: $(B)/tests/integration/test_%.o $(INTEG_SUPPORT_OBJ) $(GEN_OBJ) $(LIBDYNAGEN) $(TGEN)/.stamp
+	@$(MAKE) --no-print-directory VARIANT=$(VARIANT) tgen-objs
+	@mkdir -p $(@D)
+	$(CC) $(LDSAN) -o $@ $< $(INTEG_SUPPORT_OBJ) $(GEN_OBJ) $(TGEN_OBJ) $(LIBDYNAGEN) \
+	  $(call pkglibs,cmocka) $(RT_LIBS)
+
+.PHONY: all unit-tests integration-tests
 all: bin/dynagen $(LIBDYNAGEN) $(GEN_OBJ)
 unit-tests: $(UNIT_BIN)
+integration-tests: $(INTEG_BIN)
 
 # ---------------------------------------------------------------- test
 .PHONY: test

@@ -47,7 +47,7 @@ run_cmocka() { # variant binary
 
 for variant in release asan; do
   stage "build ($variant)"
-  if ! make --no-print-directory -j"$JOBS" VARIANT=$variant all unit-tests >"$LOG_DIR/build-$variant.log" 2>&1; then
+  if ! make --no-print-directory -j"$JOBS" VARIANT=$variant all unit-tests integration-tests >"$LOG_DIR/build-$variant.log" 2>&1; then
     tail -40 "$LOG_DIR/build-$variant.log"
     add "build-$variant" 0 1
     continue
