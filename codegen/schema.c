@@ -1005,7 +1005,7 @@ static void parse_api(ctx *c, yaml_node_t *an)
         cg_error(t->api_loc, "api: missing 'path' (e.g. /products)");
     } else {
         bool ok = path[0] == '/' && path[1];
-        for (const char *p = path + 1; *p; p++)
+        for (const char *p = path + 1; ok && *p; p++) /* ok: path[0] is not the NUL */
             if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '_' || *p == '/'))
                 ok = false;
         if (!ok || path[strlen(path) - 1] == '/')
@@ -1146,8 +1146,10 @@ static void parse_envs(ctx *c, yaml_node_t *en)
         if ((t->reads_dax || t->writes_dax) && !e->has_dax)
             cg_error(e->loc, "%s: the cache policy uses DAX, so this environment needs 'dax: { node_type, nodes }'", what);
         for (size_t i = 0; i < t->nenvs; i++)
-            if (!strcmp(t->envs[i]->name, e->name))
-                e = NULL;
+            if (!strcmp(t->envs[i]->name, e->name)) {
+                e = NULL; /* duplicate key, reported by check_map */
+                break;
+            }
         if (e)
             t->envs[t->nenvs++] = e;
     }
