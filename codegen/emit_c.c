@@ -164,14 +164,120 @@ static void key_params(cg_sb *b, const cg_table *t)
         cg_sb_printf(b, ", %s %s", cg_c_type(t->sk), t->sk->name);
 }
 
+
+static char *snake(const char *camel)
+{
+    cg_sb b = {0};
+    for (const char *p = camel; *p; p++) {
+        if (isupper((unsigned char)*p)) {
+            if (p != camel && (islower((unsigned char)p[-1]) || isdigit((unsigned char)p[-1])))
+                cg_sb_putn(&b, "_", 1);
+            char c = (char)tolower((unsigned char)*p);
+            cg_sb_putn(&b, &c, 1);
+        } else if (isalnum((unsigned char)*p)) {
+            cg_sb_putn(&b, p, 1);
+        } else {
+            cg_sb_putn(&b, "_", 1);
+        }
+    }
+    return cg_sb_take(&b);
+}
+
+/* Typed accessors over dynagen/store.h, only for what the schema declares. */
+static void emit_accessors(cg_sb *h, const cg_table *t)
+{
+    const char *e = t->entity;
+    const cg_attr *pk = t->pk;
+    const char *pkt = cg_c_type(pk);
+    cg_sb_printf(h, "/* ---- accessors (dynagen/store.h)%s ---- */\n\n",
+                 t->versioned ? ": the version-0 protocol, current item (id, 0)" : "");
+    cg_sb_printf(h,
+                 "/* Validates, sets the generated fields, writes%s. */\n"
+                 "static inline int %s_create(dg_store *s, %s_t *o, dg_arena *a, dg_store_write *w,\n"
+                 "                                dg_error *err)\n{\n"
+                 "    return dg_store_create(s, o, a, w, err);\n}\n",
+                 t->versioned ? " version 1" : "", e, e);
+    /* key-only helper */
+    cg_sb_printf(h, "static inline void %s_key_of_(%s_t *k, %s %s", e, e, pkt, pk->name);
+    if (t->sk && !t->versioned)
+        cg_sb_printf(h, ", %s %s", cg_c_type(t->sk), t->sk->name);
+    cg_sb_printf(h, ")\n{\n    memset(k, 0, sizeof *k);\n    %s_set_%s(k, %s);\n", e, pk->name, pk->name);
+    if (t->sk && !t->versioned)
+        cg_sb_printf(h, "    %s_set_%s(k, %s);\n", e, t->sk->name, t->sk->name);
+    cg_sb_puts(h, "}\n");
+    const char *keyargs = t->sk && !t->versioned
+                              ? cg_fmt("%s %s, %s %s", pkt, pk->name, cg_c_type(t->sk), t->sk->name)
+                              : cg_fmt("%s %s", pkt, pk->name);
+    const char *keynames = t->sk && !t->versioned ? cg_fmt("%s, %s", pk->name, t->sk->name) : pk->name;
+    cg_sb_printf(h,
+                 "/* The %s item; DG_ENOTFOUND when absent or expired. consistent: bypass DAX. */\n"
+                 "static inline int %s_get(dg_store *s, %s, bool consistent, %s_t *out,\n"
+                 "                             dg_arena *a, dg_error *err)\n{\n"
+                 "    %s_t k;\n    %s_key_of_(&k, %s);\n"
+                 "    return dg_store_get(s, &k, consistent, out, a, err);\n}\n",
+                 t->versioned ? "current" : "", e, keyargs, e, e, e, keynames);
+    cg_sb_printf(h,
+                 "/* o carries the key%s. Conflict: DG_ECONFLICT, w->current_version. */\n"
+                 "static inline int %s_update(dg_store *s, %s_t *o, dg_arena *a, dg_store_write *w,\n"
+                 "                                dg_error *err)\n{\n"
+                 "    return dg_store_update(s, o, a, w, err);\n}\n",
+                 t->versioned ? cg_fmt(" and in %s the version the caller read", t->sk->name) : "", e, e);
+    cg_sb_printf(h,
+                 "/* %s */\n"
+                 "static inline int %s_delete(dg_store *s, %s, int64_t expected_version,\n"
+                 "                                dg_store_write *w, dg_error *err)\n{\n"
+                 "    %s_t k;\n    %s_key_of_(&k, %s);\n"
+                 "    return dg_store_delete(s, &k, expected_version, w, err);\n}\n",
+                 t->versioned ? "Removes the current item; the history stays. expected_version < 0: any."
+                              : "expected_version is ignored for tables without versioning.",
+                 e, keyargs, e, e, keynames);
+    if (t->versioned) {
+        cg_sb_printf(h,
+                     "static inline int %s_get_version(dg_store *s, %s %s, int64_t version, %s_t *out,\n"
+                     "                                     dg_arena *a, dg_error *err)\n{\n"
+                     "    %s_t k;\n    %s_key_of_(&k, %s);\n"
+                     "    return dg_store_get_version(s, &k, version, out, a, err);\n}\n",
+                     e, pkt, pk->name, e, e, e, pk->name);
+        cg_sb_printf(h,
+                     "/* Newest first; page->items is %s_t[page->count]. */\n"
+                     "static inline int %s_list_versions(dg_store *s, %s %s, const char *cursor, int limit,\n"
+                     "                                       dg_store_page *page, dg_arena *a, dg_error *err)\n{\n"
+                     "    %s_t k;\n    %s_key_of_(&k, %s);\n"
+                     "    return dg_store_list_versions(s, &k, cursor, limit, page, a, err);\n}\n",
+                     e, e, pkt, pk->name, e, e, pk->name);
+    }
+    for (size_t i = 0; i < t->nindexes; i++) {
+        const cg_index *ix = t->indexes[i];
+        const cg_attr *ipk = ix->pk;
+        /* CategoryIndex -> list_by_category, ByRegion -> list_by_region */
+        char *fn = snake(ix->name);
+        if (!strncmp(fn, "by_", 3) && fn[3])
+            fn += 3;
+        size_t fl = strlen(fn);
+        if (fl > 6 && !strcmp(fn + fl - 6, "_index"))
+            fn[fl - 6] = '\0';
+        cg_sb_printf(h,
+                     "/* Index %s: items with this %s, in %s order. */\n"
+                     "static inline int %s_list_by_%s(dg_store *s, %s %s, const char *cursor, int limit,\n"
+                     "                                     bool forward, dg_store_page *page, dg_arena *a,\n"
+                     "                                     dg_error *err)\n{\n"
+                     "    %s_t k;\n    memset(&k, 0, sizeof k);\n    %s_set_%s(&k, %s);\n"
+                     "    return dg_store_query_index(s, &%s_table.indexes[%zu], &k, cursor, limit, forward,\n"
+                     "                                page, a, err);\n}\n",
+                     ix->name, ipk->name, ix->sk ? ix->sk->name : "key", e, fn, cg_c_type(ipk),
+                     ipk->name, e, e, ipk->name, ipk->name, t->file_stem, i);
+    }
+    cg_sb_puts(h, "\n");
+}
+
 static void emit_header(cg_sb *h, const cg_table *t)
 {
     const char *e = t->entity;
     char *guard = cg_upper(cg_fmt("DYNAGEN_GENERATED_%s_H", t->file_stem));
     cg_sb_printf(h, "/* " CG_BANNER_MARK " %s — do not edit */\n", t->file);
     cg_sb_printf(h, "#ifndef %s\n#define %s\n\n", guard, guard);
-    cg_sb_puts(h, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n"
-                  "#include \"dynagen/model.h\"\n\n");
+    cg_sb_puts(h, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n"
+                  "#include \"dynagen/model.h\"\n#include \"dynagen/store.h\"\n\n");
     cg_sb_printf(h,
                  "#if DG_RUNTIME_ABI != 1\n#error \"%s.h was generated for dynagen runtime ABI 1: run "
                  "make generate\"\n#endif\n\n",
@@ -215,6 +321,8 @@ static void emit_header(cg_sb *h, const cg_table *t)
         key_params(h, t);
         cg_sb_puts(h, ", dg_error *err);\n\n");
     }
+    if (t->pk)
+        emit_accessors(h, t);
     cg_sb_printf(h, "#endif /* %s */\n", guard);
 }
 

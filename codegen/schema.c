@@ -409,6 +409,9 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
         else if (!valid_attr_name(dname))
             cg_error(loc_of(c, get(c, spec, "name")),
                      "%s: DynamoDB attribute name must be 1 to 255 bytes", what);
+        else if (!strncmp(dname, "_dg_", 4))
+            cg_error(loc_of(c, get(c, spec, "name")),
+                     "%s: DynamoDB attribute names starting with _dg_ are reserved for dynagen", what);
         else
             a->attr = dname;
     }

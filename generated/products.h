@@ -5,8 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dynagen/model.h"
+#include "dynagen/store.h"
 
 #if DG_RUNTIME_ABI != 1
 #error "products.h was generated for dynagen runtime ABI 1: run make generate"
@@ -285,5 +287,67 @@ static inline int product_from_json(product_t *o, const char *json, size_t len, 
 
 /* Primary key as DynamoDB JSON: {"ProductID":...,"Version":...}. */
 int product_key(dg_buf *out, dg_str product_id, int64_t version, dg_error *err);
+
+/* ---- accessors (dynagen/store.h): the version-0 protocol, current item (id, 0) ---- */
+
+/* Validates, sets the generated fields, writes version 1. */
+static inline int product_create(dg_store *s, product_t *o, dg_arena *a, dg_store_write *w,
+                                dg_error *err)
+{
+    return dg_store_create(s, o, a, w, err);
+}
+static inline void product_key_of_(product_t *k, dg_str product_id)
+{
+    memset(k, 0, sizeof *k);
+    product_set_product_id(k, product_id);
+}
+/* The current item; DG_ENOTFOUND when absent or expired. consistent: bypass DAX. */
+static inline int product_get(dg_store *s, dg_str product_id, bool consistent, product_t *out,
+                             dg_arena *a, dg_error *err)
+{
+    product_t k;
+    product_key_of_(&k, product_id);
+    return dg_store_get(s, &k, consistent, out, a, err);
+}
+/* o carries the key and in version the version the caller read. Conflict: DG_ECONFLICT, w->current_version. */
+static inline int product_update(dg_store *s, product_t *o, dg_arena *a, dg_store_write *w,
+                                dg_error *err)
+{
+    return dg_store_update(s, o, a, w, err);
+}
+/* Removes the current item; the history stays. expected_version < 0: any. */
+static inline int product_delete(dg_store *s, dg_str product_id, int64_t expected_version,
+                                dg_store_write *w, dg_error *err)
+{
+    product_t k;
+    product_key_of_(&k, product_id);
+    return dg_store_delete(s, &k, expected_version, w, err);
+}
+static inline int product_get_version(dg_store *s, dg_str product_id, int64_t version, product_t *out,
+                                     dg_arena *a, dg_error *err)
+{
+    product_t k;
+    product_key_of_(&k, product_id);
+    return dg_store_get_version(s, &k, version, out, a, err);
+}
+/* Newest first; page->items is product_t[page->count]. */
+static inline int product_list_versions(dg_store *s, dg_str product_id, const char *cursor, int limit,
+                                       dg_store_page *page, dg_arena *a, dg_error *err)
+{
+    product_t k;
+    product_key_of_(&k, product_id);
+    return dg_store_list_versions(s, &k, cursor, limit, page, a, err);
+}
+/* Index CategoryIndex: items with this category, in price order. */
+static inline int product_list_by_category(dg_store *s, dg_str category, const char *cursor, int limit,
+                                     bool forward, dg_store_page *page, dg_arena *a,
+                                     dg_error *err)
+{
+    product_t k;
+    memset(&k, 0, sizeof k);
+    product_set_category(&k, category);
+    return dg_store_query_index(s, &products_table.indexes[0], &k, cursor, limit, forward,
+                                page, a, err);
+}
 
 #endif /* DYNAGEN_GENERATED_PRODUCTS_H */

@@ -5,8 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dynagen/model.h"
+#include "dynagen/store.h"
 
 #if DG_RUNTIME_ABI != 1
 #error "notes.h was generated for dynagen runtime ABI 1: run make generate"
@@ -104,5 +106,41 @@ static inline int note_from_json(note_t *o, const char *json, size_t len, unsign
 
 /* Primary key as DynamoDB JSON: {"NoteID":...}. */
 int note_key(dg_buf *out, dg_str note_id, dg_error *err);
+
+/* ---- accessors (dynagen/store.h) ---- */
+
+/* Validates, sets the generated fields, writes. */
+static inline int note_create(dg_store *s, note_t *o, dg_arena *a, dg_store_write *w,
+                                dg_error *err)
+{
+    return dg_store_create(s, o, a, w, err);
+}
+static inline void note_key_of_(note_t *k, dg_str note_id)
+{
+    memset(k, 0, sizeof *k);
+    note_set_note_id(k, note_id);
+}
+/* The  item; DG_ENOTFOUND when absent or expired. consistent: bypass DAX. */
+static inline int note_get(dg_store *s, dg_str note_id, bool consistent, note_t *out,
+                             dg_arena *a, dg_error *err)
+{
+    note_t k;
+    note_key_of_(&k, note_id);
+    return dg_store_get(s, &k, consistent, out, a, err);
+}
+/* o carries the key. Conflict: DG_ECONFLICT, w->current_version. */
+static inline int note_update(dg_store *s, note_t *o, dg_arena *a, dg_store_write *w,
+                                dg_error *err)
+{
+    return dg_store_update(s, o, a, w, err);
+}
+/* expected_version is ignored for tables without versioning. */
+static inline int note_delete(dg_store *s, dg_str note_id, int64_t expected_version,
+                                dg_store_write *w, dg_error *err)
+{
+    note_t k;
+    note_key_of_(&k, note_id);
+    return dg_store_delete(s, &k, expected_version, w, err);
+}
 
 #endif /* DYNAGEN_GENERATED_NOTES_H */
