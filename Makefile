@@ -145,7 +145,7 @@ $(B)/tests/integration/test_%: $(B)/tests/integration/test_%.o $(INTEG_SUPPORT_O
 	  $(call pkglibs,cmocka) $(RT_LIBS)
 
 .PHONY: all unit-tests integration-tests
-all: bin/dynagen $(LIBDYNAGEN) $(GEN_OBJ)
+all: bin/dynagen $(DYNAGEN) $(LIBDYNAGEN) $(GEN_OBJ)
 unit-tests: $(UNIT_BIN)
 integration-tests: $(INTEG_BIN)
 
