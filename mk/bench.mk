@@ -1,0 +1,34 @@
+# Benchmarks (not part of `make test`).
+#
+#   make bench-codec      a Product through DynamoDB JSON: dynagen (release
+#                         build, -O2) vs Node's @aws-sdk/util-dynamodb, same run;
+#                         last line ratio=<dynagen items/s / node items/s>
+#   make bench-generate   bin/dynagen generate on 10 and 100 synthetic tables;
+#                         last line ratio=12*t10/t100
+#
+# Knobs: PASSES, ROUNDS, ROUND_MS, WARMUP_MS (bench-codec), RUNS (bench-generate).
+# Always built with the release flags, whatever VARIANT says.
+
+BENCH_B := build/release
+BENCH_OUT := $(BENCH_B)/bench
+BENCH_CODEC := $(BENCH_OUT)/bench_codec
+BENCH_CFLAGS := $(CSTD) $(WARN) -O2 -g -Iruntime/include -Igenerated -MMD -MP $(call pkgcflags,$(RT_PKGS))
+BENCH_GEN_OBJ := $(BENCH_B)/generated/products.o
+
+.PHONY: bench-codec bench-generate bench-codec-build
+
+$(BENCH_CODEC): bench/bench_codec.c $(BENCH_GEN_OBJ) $(BENCH_B)/libdynagen.a | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(BENCH_GEN_OBJ) $(BENCH_B)/libdynagen.a $(RT_LIBS)
+
+# The library and generated objects come from the release build of the main Makefile.
+bench-codec-build:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory VARIANT=release $(BENCH_B)/libdynagen.a $(BENCH_GEN_OBJ)
+	@$(MAKE) --no-print-directory VARIANT=release $(BENCH_CODEC)
+
+bench-codec: bench-codec-build
+	@bash bench/codec.sh $(BENCH_CODEC)
+
+bench-generate: bin/dynagen
+	@bash bench/generate.sh bin/dynagen
