@@ -25,6 +25,9 @@ void cg_emit_c(cg_output *o, const char *out_dir, const cg_table *t);
 /* <envs_dir>/<env>/<stem>.auto.tfvars and <envs_dir>/<env>/dynagen_tables.tf */
 void cg_emit_tfvars(cg_output *o, const char *envs_dir, cg_table **tables, size_t n);
 
+/* <out_dir>/openapi.yaml for every table with an api: block */
+void cg_emit_openapi(cg_output *o, const char *out_dir, cg_table **tables, size_t n);
+
 /* helpers shared by emitters */
 void cg_c_string(cg_sb *b, const char *s);
 const char *cg_c_type(const cg_attr *a);
