@@ -237,6 +237,13 @@ int dg_store_init(dg_store *s, const dg_table_desc *t, const char *table_name, d
                                                  t->item->fields[t->sort_field].type != DG_TYPE_INT32)))
         return dg_error_set(err, DG_EINVAL, NULL, "versioned table needs an integer sort key");
     const char *name = table_name;
+    char var[96];
+    snprintf(var, sizeof var, "TABLE_NAME_%s", t->item->name);
+    for (char *p = var; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 32);
+    if (!name || !*name)
+        name = getenv(var); /* TABLE_NAME_PRODUCT: one per table (Terraform sets them) */
     if (!name || !*name)
         name = getenv("TABLE_NAME");
     if (!name || !*name)

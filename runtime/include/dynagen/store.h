@@ -64,7 +64,8 @@ typedef struct dg_store {
     void *fault_ctx;
 } dg_store;
 
-/* table_name NULL: the TABLE_NAME environment variable, else the schema's name.
+/* table_name NULL: TABLE_NAME_<ENTITY> (e.g. TABLE_NAME_PRODUCT), else TABLE_NAME,
+ * else the schema's name.
  * ddb is borrowed. */
 int dg_store_init(dg_store *s, const dg_table_desc *t, const char *table_name, dg_ddb_client *ddb,
                   dg_error *err);
