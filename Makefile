@@ -15,6 +15,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 VARIANT ?= release
 B := build/$(VARIANT)
@@ -60,9 +61,13 @@ $(DYNAGEN): $(CODEGEN_OBJ)
 	$(CC) $(LDSAN) -o $@ $^ $(call pkglibs,yaml-0.1)
 
 # bin/dynagen is the release generator, for people.
+ifeq ($(VARIANT),release)
+bin/dynagen: $(DYNAGEN)
+	@mkdir -p bin && cp $(DYNAGEN) bin/dynagen.tmp && mv -f bin/dynagen.tmp bin/dynagen
+else
 bin/dynagen: $(CODEGEN_SRC) $(wildcard codegen/*.h)
-	@$(MAKE) --no-print-directory VARIANT=release build/release/bin/dynagen
-	@mkdir -p bin && cp build/release/bin/dynagen bin/dynagen.tmp && mv -f bin/dynagen.tmp bin/dynagen
+	@$(MAKE) --no-print-directory VARIANT=release bin/dynagen
+endif
 
 # ---------------------------------------------------------------- runtime
 RUNTIME_SRC := $(wildcard runtime/*/*.c)
@@ -94,12 +99,21 @@ check-generated: bin/dynagen
 	./bin/dynagen generate $(SCHEMAS) --out generated/ --tfvars terraform/envs --check
 
 # The test schemas (tests/schemas/*.yaml) are generated into the build tree,
-# compiled and tested like the real ones, but not committed.
+# compiled and tested like the real ones, but not committed. They are
+# compiled inside the stamp rule into one archive with a fixed name, because
+# make's cached view of a directory would not see files generated mid-run.
 TEST_SCHEMAS := $(wildcard tests/schemas/*.yaml)
 TGEN := $(B)/tests-gen
-$(TGEN)/.stamp: $(TEST_SCHEMAS) $(DYNAGEN)
+TGEN_LIB := $(TGEN)/libtestgen.a
+$(TGEN)/.stamp: $(TEST_SCHEMAS) $(DYNAGEN) $(wildcard runtime/include/dynagen/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(DYNAGEN) generate $(TEST_SCHEMAS) --out $(TGEN)/ --no-tfvars
+	@rm -f $(TGEN)/*.c $(TGEN)/*.h $(TGEN)/*.o $(TGEN_LIB)
+	$(DYNAGEN) generate $(TEST_SCHEMAS) --out $(TGEN)/ --no-tfvars -q
+	@for f in $(TGEN)/*.c; do \
+	  echo "$(CC) ... -c $$f"; \
+	  $(CC) $(RT_CFLAGS) -I$(TGEN) -c $$f -o $${f%.c}.o || exit 1; \
+	done
+	rm -f $(TGEN_LIB) && ar rcs $(TGEN_LIB) $(TGEN)/*.o
 	@touch $@
 
 # ---------------------------------------------------------------- unit tests
@@ -112,19 +126,10 @@ $(B)/tests/unit/%.o: tests/unit/%.c $(TGEN)/.stamp | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(RT_CFLAGS) -Igenerated -I$(TGEN) -Itests/unit $(call pkgcflags,cmocka) -c $< -o $@
 
-TGEN_OBJ = $(patsubst $(TGEN)/%.c,$(B)/tests-gen-obj/%.o,$(wildcard $(TGEN)/*.c))
-$(B)/tests-gen-obj/%.o: $(TGEN)/%.c $(TGEN)/.stamp
-	@mkdir -p $(@D)
-	$(CC) $(RT_CFLAGS) -I$(TGEN) -c $< -o $@
-
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TEST_SUPPORT_OBJ) $(GEN_OBJ) $(LIBDYNAGEN) $(TGEN)/.stamp
-	@$(MAKE) --no-print-directory VARIANT=$(VARIANT) tgen-objs
 	@mkdir -p $(@D)
-	$(CC) $(LDSAN) -o $@ $< $(TEST_SUPPORT_OBJ) $(GEN_OBJ) $(TGEN_OBJ) $(LIBDYNAGEN) \
+	$(CC) $(LDSAN) -o $@ $< $(TEST_SUPPORT_OBJ) $(GEN_OBJ) $(TGEN_LIB) $(LIBDYNAGEN) \
 	  $(call pkglibs,cmocka) $(RT_LIBS)
-
-.PHONY: tgen-objs
-tgen-objs: $(TGEN_OBJ)
 
 # ---------------------------------------------------------------- integration tests
 # tests/integration/test_*.c: cmocka binaries that need the local stack
@@ -139,9 +144,8 @@ $(B)/tests/integration/%.o: tests/integration/%.c $(TGEN)/.stamp | $(DEPS_STAMP)
 	$(CC) $(RT_CFLAGS) -Igenerated -I$(TGEN) -Itests/integration $(call pkgcflags,cmocka) -c $< -o $@
 
 $(B)/tests/integration/test_%: $(B)/tests/integration/test_%.o $(INTEG_SUPPORT_OBJ) $(GEN_OBJ) $(LIBDYNAGEN) $(TGEN)/.stamp
-	@$(MAKE) --no-print-directory VARIANT=$(VARIANT) tgen-objs
 	@mkdir -p $(@D)
-	$(CC) $(LDSAN) -o $@ $< $(INTEG_SUPPORT_OBJ) $(GEN_OBJ) $(TGEN_OBJ) $(LIBDYNAGEN) \
+	$(CC) $(LDSAN) -o $@ $< $(INTEG_SUPPORT_OBJ) $(GEN_OBJ) $(TGEN_LIB) $(LIBDYNAGEN) \
 	  $(call pkglibs,cmocka) $(RT_LIBS)
 
 .PHONY: all unit-tests integration-tests
