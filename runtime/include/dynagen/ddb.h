@@ -20,6 +20,8 @@
  * retry attempt, dg_ddb_result.ambiguous_retry is set and the item DynamoDB
  * returned (ReturnValuesOnConditionCheckFailure=ALL_OLD) is in result.item,
  * so the caller can tell "my earlier attempt applied" from a real conflict.
+ * "Unanswered" means a transport failure after the request may have left
+ * (not a refused connection) or a 5xx: either may have applied the write.
  * TransactWriteItems always carries a ClientRequestToken (idempotent for
  * 10 minutes), generated when the caller gives none. */
 #ifndef DYNAGEN_DDB_H
@@ -38,6 +40,7 @@ typedef struct cJSON cJSON;
 
 /* ------------------------------------------------------------------ client */
 
+/* A field left 0 (or negative) takes its default. */
 typedef struct dg_ddb_options {
     long connect_timeout_ms; /* default 1000 */
     long request_timeout_ms; /* per attempt; default 5000 */
@@ -45,6 +48,7 @@ typedef struct dg_ddb_options {
     long max_retry_ms;       /* total time budget across attempts; default 10000 */
     long base_backoff_ms;    /* full jitter: sleep random(0, min(max, base * 2^attempt)); default 25 */
     long max_backoff_ms;     /* default 2000 */
+    const char *proxy;       /* NULL: no proxy (http_proxy & co. are ignored); else a proxy URL (copied) */
 } dg_ddb_options;
 
 typedef struct dg_ddb_stats {
@@ -77,7 +81,8 @@ typedef struct dg_ddb_result {
     int count;              /* Query/Scan Count */
     const cJSON *unprocessed; /* BatchWrite UnprocessedItems / BatchGet UnprocessedKeys left after retries */
     const cJSON *responses; /* BatchGet Responses / TransactGet Responses */
-    int attempts;           /* HTTP attempts this call took */
+    int attempts;           /* HTTP attempts this call took (refused connections and libcurl's
+                               own resend on a dead keep-alive connection included) */
     bool ambiguous_retry;   /* a write's condition failed on a retry after an unanswered attempt */
 } dg_ddb_result;
 
@@ -94,7 +99,10 @@ void dg_ddb_result_clean_up(dg_ddb_result *r);
  * None or ConditionalCheckFailed, else DG_ESERVICE; the reasons stay in
  * result->root ("CancellationReasons"). */
 
-/* The raw call: X-Amz-Target DynamoDB_20120810.<op>, body as given. */
+/* The raw call: X-Amz-Target DynamoDB_20120810.<op>, body as given. res must
+ * have been initialised; whatever it held is released first, so one result
+ * can serve a loop of calls. On an error response res->root holds the parsed
+ * error body (and res->item its "Item", if any). */
 int dg_ddb_call(dg_ddb_client *c, const char *op, const char *body, size_t len, dg_ddb_result *res,
                 dg_error *err);
 
@@ -102,7 +110,9 @@ int dg_ddb_call(dg_ddb_client *c, const char *op, const char *body, size_t len, 
 
 /* Placeholder builder: dg_ddb_expr_name(e, "Version") returns "#n0" (the same
  * placeholder for the same name), dg_ddb_expr_value(e, "{\"N\":\"3\"}")
- * returns ":v0". The returned strings live until clean_up. */
+ * returns ":v0". The returned strings live until clean_up. On failure they
+ * return NULL and the builder stays failed (e->status): build the whole
+ * expression, then check once with dg_ddb_expr_append (or e->status). */
 typedef struct dg_ddb_expr {
     dg_buf names;  /* ,"#n0":"Version"... */
     dg_buf values; /* ,":v0":{"N":"3"}... */
@@ -111,6 +121,8 @@ typedef struct dg_ddb_expr {
     size_t nvalues;
     char scratch[32];
     dg_arena *arena;
+    int status; /* first failure, sticky: DG_ENOMEM, or DG_EINVAL for a NULL name/value or a
+                   value that is not a JSON object; dg_ddb_expr_append returns it */
 } dg_ddb_expr;
 
 void dg_ddb_expr_init(dg_ddb_expr *e);
@@ -175,7 +187,8 @@ int dg_ddb_scan_page(dg_ddb_client *c, const dg_ddb_query *req, dg_ddb_result *r
 int dg_ddb_batch_get(dg_ddb_client *c, const char *request_items, dg_ddb_result *res, dg_error *err);
 int dg_ddb_batch_write(dg_ddb_client *c, const char *request_items, dg_ddb_result *res, dg_error *err);
 
-/* TransactItems array JSON; token NULL = a random one (reused across retries). */
+/* TransactItems array JSON; token NULL = a random UUID v4 (reused across
+ * retries); a token is 1-36 printable ASCII characters. */
 int dg_ddb_transact_write(dg_ddb_client *c, const char *transact_items, const char *token,
                           dg_ddb_result *res, dg_error *err);
 int dg_ddb_transact_get(dg_ddb_client *c, const char *transact_items, dg_ddb_result *res, dg_error *err);
@@ -184,10 +197,14 @@ int dg_ddb_transact_get(dg_ddb_client *c, const char *transact_items, dg_ddb_res
 int dg_ddb_describe_table(dg_ddb_client *c, const char *table, dg_ddb_result *res, dg_error *err);
 /* Create the table of a generated model (keys, attribute definitions, GSIs,
  * LSIs with their projections), on-demand billing, wait until ACTIVE, then
- * enable TTL on the model's ttl attribute. Already existing: 0 (unchanged). */
+ * enable TTL on the model's ttl attribute. table_name NULL = t->table_name.
+ * Already existing: 0, the table is not recreated (it is waited for until
+ * ACTIVE and TTL is enabled, an already enabled TTL counting as success). */
 struct dg_table_desc;
 int dg_ddb_create_table_from_model(dg_ddb_client *c, const struct dg_table_desc *t,
                                    const char *table_name, dg_error *err);
+/* TTL already in the wanted state (DynamoDB's ValidationException "already
+ * enabled/disabled") counts as success. */
 int dg_ddb_update_ttl(dg_ddb_client *c, const char *table, const char *attr, bool enabled,
                       dg_error *err);
 

@@ -1,0 +1,40 @@
+/* A tiny fault-injecting HTTP/1.1 proxy for integration tests: it sits on a
+ * loopback port between the client and DynamoDB Local, forwards requests
+ * (Content-Length framed, keep-alive) and injects one kind of fault into the
+ * next `count` requests. One thread, one client connection at a time. */
+#ifndef FAULT_PROXY_H
+#define FAULT_PROXY_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+typedef enum fp_fault {
+    FP_NONE = 0,
+    FP_DROP_RESPONSE, /* forward the request, then close the connection without answering */
+    FP_RESET_BEFORE,  /* close the connection without forwarding (the request is lost) */
+    FP_THROTTLE,      /* answer 400 ThrottlingException, do not forward */
+    FP_SERVER_ERROR,  /* answer 500 InternalServerError, do not forward */
+    FP_BAD_CRC        /* forward, answer with the real body and a wrong x-amz-crc32 */
+} fp_fault;
+
+typedef struct fault_proxy {
+    int listen_fd;
+    int port;          /* where clients connect */
+    int upstream_port; /* DynamoDB Local */
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t mu;
+    fp_fault fault;
+    int fault_count;   /* requests still to be faulted */
+    int forwarded;     /* requests that reached the upstream */
+    int faulted;       /* faults injected */
+} fault_proxy;
+
+/* Start on a free loopback port; 0 or -1. */
+int fp_start(fault_proxy *p, int upstream_port);
+void fp_set_fault(fault_proxy *p, fp_fault f, int count);
+int fp_forwarded(fault_proxy *p);
+int fp_faulted(fault_proxy *p);
+void fp_stop(fault_proxy *p);
+
+#endif
