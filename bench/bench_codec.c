@@ -11,7 +11,8 @@
  *         unmarshal  product_from_ddb alone (arena reset per item)
  *         marshal    product_to_ddb alone (buffer reused)
  *         cjson      cJSON_ParseWithLength + cJSON_Delete of the same bytes
- *                    (the floor under unmarshal, which parses with cJSON)
+ *                    (reference: a bare tree parse, no typed decode; unmarshal
+ *                    itself streams and builds no tree)
  *       Prints one line per round: "round <kind> <items_per_second>", then
  *       "checksum <n>" (every result is folded into it so nothing is dead code).
  */

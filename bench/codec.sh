@@ -58,7 +58,7 @@ printf '  roundtrip (unmarshal + marshal) %s  %s  %8sx\n' "$(fmt "$c_rt")" "$(fm
 printf '  unmarshal only                  %s  %s  %8sx\n' "$(fmt "$c_un")" "$(fmt "$n_un")" "$(div "$c_un" "$n_un")"
 printf '  marshal only                    %s  %s  %8sx\n' "$(fmt "$c_ma")" "$(fmt "$n_ma")" "$(div "$c_ma" "$n_ma")"
 printf '  cJSON_ParseWithLength+Delete    %s\n' "$(fmt "$c_cj")"
-echo "  dynagen: product_from_ddb (cJSON parse + typed decode into an arena) / product_to_ddb (direct buffer writes)"
+echo "  dynagen: product_from_ddb (streaming decode into an arena, no tree) / product_to_ddb (direct buffer writes)"
 echo "  node:    unmarshall(JSON.parse(s)) / JSON.stringify(marshall(o))"
 echo "  re-encode reproduces the input bytes: dynagen $(info c dynagen_reencode_identical), node $(info node node_reencode_identical)"
 echo "dynagen_items_per_s=$(printf '%.0f' "$c_rt")"

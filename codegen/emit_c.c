@@ -279,7 +279,7 @@ static void emit_header(cg_sb *h, const cg_table *t)
     cg_sb_puts(h, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n"
                   "#include \"dynagen/model.h\"\n#include \"dynagen/store.h\"\n\n");
     cg_sb_printf(h,
-                 "#if DG_RUNTIME_ABI != 1\n#error \"%s.h was generated for dynagen runtime ABI 1: run "
+                 "#if DG_RUNTIME_ABI != 2\n#error \"%s.h was generated for dynagen runtime ABI 2: run "
                  "make generate\"\n#endif\n\n",
                  t->file_stem);
     emit_struct(h, t, &t->item, true);
@@ -327,6 +327,64 @@ static void emit_header(cg_sb *h, const cg_table *t)
 }
 
 /* ---------------------------------------------------------------- source */
+
+/* s as a JSON string followed by ':', byte for byte what the runtime's
+ * dg_buf_json_string writes (so the precomputed keys in the descriptors
+ * equal the run-time encoding). */
+static char *json_key(const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    cg_sb b = {0};
+    cg_sb_putn(&b, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            cg_sb_puts(&b, "\\\"");
+            break;
+        case '\\':
+            cg_sb_puts(&b, "\\\\");
+            break;
+        case '\n':
+            cg_sb_puts(&b, "\\n");
+            break;
+        case '\r':
+            cg_sb_puts(&b, "\\r");
+            break;
+        case '\t':
+            cg_sb_puts(&b, "\\t");
+            break;
+        case '\b':
+            cg_sb_puts(&b, "\\b");
+            break;
+        case '\f':
+            cg_sb_puts(&b, "\\f");
+            break;
+        default:
+            if (*p < 0x20) {
+                char u[7] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 0xf], 0};
+                cg_sb_puts(&b, u);
+            } else {
+                cg_sb_putn(&b, (const char *)p, 1);
+            }
+        }
+    }
+    cg_sb_putn(&b, "\":", 2);
+    return cg_sb_take(&b);
+}
+
+/* The precomputed name members of a field descriptor (DG_RUNTIME_ABI 2). */
+static void emit_name_keys(cg_sb *c, const cg_attr *a)
+{
+    char *nk = json_key(a->name), *ak = json_key(a->attr);
+    cg_sb_printf(c, "        .name_len = %zu,\n        .attr_len = %zu,\n", strlen(a->name),
+                 strlen(a->attr));
+    cg_sb_puts(c, "        .name_key = ");
+    cg_c_string(c, nk);
+    cg_sb_puts(c, ",\n        .attr_key = ");
+    cg_c_string(c, ak);
+    cg_sb_printf(c, ",\n        .name_key_len = %zu,\n        .attr_key_len = %zu,\n", strlen(nk),
+                 strlen(ak));
+}
 
 static void emit_field_desc(cg_sb *c, const cg_table *t, const cg_object *o, const cg_attr *a,
                             const char *slot_prefix, bool top)
@@ -397,6 +455,7 @@ static void emit_field_desc(cg_sb *c, const cg_table *t, const cg_object *o, con
         cg_sb_printf(c, "        .elem = &%s_elem,\n", slot_prefix);
     if (a->object)
         cg_sb_printf(c, "        .object = &%s_desc,\n", a->object->c_name);
+    emit_name_keys(c, a);
     cg_sb_puts(c, "    },\n");
 }
 

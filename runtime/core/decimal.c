@@ -187,6 +187,66 @@ static size_t format_plain(char *out, int64_t unscaled, int scale)
     return o;
 }
 
+/* Fast paths for the common plain forms ("342", "-7", "129.99"): at most 18
+ * significant-position digits, so the value cannot overflow int64 and no
+ * range arithmetic is needed. Anything else (leading zeros, exponents, more
+ * fraction digits than the scale, 19+ digits, stray bytes) returns false and
+ * goes through the exact general path, which also produces the errors. */
+static bool int_fast(const char *s, size_t n, int64_t *out)
+{
+    if (s == NULL || n == 0 || n > 19)
+        return false;
+    size_t i = 0;
+    bool neg = s[0] == '-';
+    if (neg)
+        i = 1;
+    size_t nd = n - i;
+    if (nd == 0 || nd > 18 || (s[i] == '0' && nd > 1))
+        return false;
+    uint64_t v = 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    return true;
+}
+
+static bool decimal_fast(const char *s, size_t n, int scale, int64_t *out)
+{
+    if (s == NULL || n == 0 || n > 40)
+        return false;
+    size_t i = 0;
+    bool neg = s[0] == '-';
+    if (neg)
+        i = 1;
+    size_t is = i;
+    uint64_t v = 0;
+    while (i < n && (unsigned)(unsigned char)s[i] - '0' <= 9)
+        v = v * 10 + (unsigned)(s[i++] - '0');
+    size_t il = i - is;
+    if (il == 0 || (s[is] == '0' && il > 1) || il + (size_t)scale > 18)
+        return false;
+    size_t fl = 0;
+    if (i < n && s[i] == '.') {
+        i++;
+        size_t fs = i;
+        while (i < n && (unsigned)(unsigned char)s[i] - '0' <= 9)
+            v = v * 10 + (unsigned)(s[i++] - '0');
+        fl = i - fs;
+        if (fl == 0 || fl > (size_t)scale)
+            return false;
+    }
+    if (i != n)
+        return false;
+    for (size_t k = fl; k < (size_t)scale; k++)
+        v *= 10;
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    return true;
+}
+
 int dg_decimal_parse(const char *s, size_t n, int scale, int64_t *unscaled, const char *field,
                      dg_error *err)
 {
@@ -194,6 +254,8 @@ int dg_decimal_parse(const char *s, size_t n, int scale, int64_t *unscaled, cons
     if (scale < 0 || scale > DG_DECIMAL_MAX_SCALE)
         return dg_error_set(err, DG_EINVAL, field, "%s: unsupported decimal scale %d (0..%d)", nm,
                             scale, DG_DECIMAL_MAX_SCALE);
+    if (decimal_fast(s, n, scale, unscaled))
+        return 0;
     num x;
     if (lex_number(s, n, &x) != 0)
         return dg_error_set(err, DG_EINVAL, field, "%s is not a number", nm);
@@ -219,6 +281,18 @@ int dg_decimal_parse(const char *s, size_t n, int scale, int64_t *unscaled, cons
     }
     *unscaled = apply_sign(x.neg, mag);
     return 0;
+}
+
+size_t dg_decimal_to_chars(char *dst, int64_t unscaled, int scale)
+{
+    if (scale < 0 || scale > DG_DECIMAL_MAX_SCALE)
+        return 0;
+    if (scale == 0)
+        return (size_t)(dg_i64_to_chars(dst, unscaled) - dst);
+    char tmp[48];
+    size_t len = format_plain(tmp, unscaled, scale);
+    memcpy(dst, tmp, len);
+    return len;
 }
 
 int dg_decimal_format(dg_buf *b, int64_t unscaled, int scale)
@@ -266,10 +340,16 @@ int dg_int_parse(const char *s, size_t n, int64_t min, int64_t max, int64_t *out
     if (min > max)
         return dg_error_set(err, DG_EINVAL, field, "%s: empty integer range (%lld..%lld)", nm,
                             (long long)min, (long long)max);
+    int64_t v = 0;
+    if (int_fast(s, n, &v)) {
+        if (v < min || v > max)
+            return int_range_error(err, field, s, n, min, max);
+        *out = v;
+        return 0;
+    }
     num x;
     if (lex_number(s, n, &x) != 0)
         return dg_error_set(err, DG_EINVAL, field, "%s is not a number", nm);
-    int64_t v = 0;
     if (!x.zero) {
         if (x.e < 0)
             return dg_error_set(err, DG_EINVAL, field, "%s: %.*s%s is not an integer", nm,

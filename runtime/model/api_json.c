@@ -174,8 +174,12 @@ static int m_object(mctx *c, const dg_object_desc *d, const void *obj, int depth
         if (!first)
             dg_buf_putc(b, ',');
         first = false;
-        dg_buf_json_string(b, f->name, strlen(f->name));
-        dg_buf_putc(b, ':');
+        if (f->name_key != NULL) { /* precomputed by the generator */
+            dg_buf_append(b, f->name_key, f->name_key_len);
+        } else {
+            dg_buf_json_string(b, f->name, strlen(f->name));
+            dg_buf_putc(b, ':');
+        }
         size_t mark = dg_path_push_name(&c->path, f->name);
         int rc = m_value(c, f, v, depth);
         if (rc < 0 && dg_buf_status(b) == 0)
@@ -565,7 +569,7 @@ static int find_name(const dg_object_desc *d, dg_str key)
 {
     for (uint32_t i = 0; i < d->field_count; i++) {
         const char *nm = d->fields[i].name;
-        if (nm[0] == (key.len ? key.ptr[0] : '\0') && strlen(nm) == key.len &&
+        if (nm[0] == (key.len ? key.ptr[0] : '\0') && dg_field_name_len(&d->fields[i]) == key.len &&
             memcmp(nm, key.ptr, key.len) == 0)
             return (int)i;
     }

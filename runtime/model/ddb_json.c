@@ -1,8 +1,10 @@
 /* dynagen runtime — DynamoDB AttributeValue JSON, driven by the descriptors.
  *
- * Marshal appends straight into a dg_buf (no tree). Unmarshal walks the cJSON
- * tree of the attribute map and copies what it keeps into the arena, so the
- * tree can be freed right after. */
+ * Marshal appends straight into a dg_buf (no tree), key and scalar value in
+ * one reservation. Unmarshal from text (dg_ddb_unmarshal) pulls the attribute
+ * map from the strict streaming reader (json_reader.c), no tree at all;
+ * dg_ddb_unmarshal_cjson walks a cJSON tree a caller already holds. Both copy
+ * what they keep into the arena. */
 #include "model_internal.h"
 
 #include <cjson/cJSON.h>
@@ -12,6 +14,7 @@
 
 #include "dynagen/codec_util.h"
 #include "dynagen/decimal.h"
+#include "json_reader.h"
 
 #define PUT(b, lit) dg_buf_append((b), (lit), sizeof(lit) - 1)
 
@@ -50,33 +53,91 @@ static bool omitted(const dg_field_desc *f, const void *v)
     }
 }
 
-static int m_number_int(dg_buf *b, int64_t v)
+/* Copy a string literal to w; evaluates to the end. */
+#define LIT(w, lit) ((char *)memcpy((w), (lit), sizeof(lit) - 1) + sizeof(lit) - 1)
+
+/* Room a scalar needs after its key: {"N":"<48 chars>"} or {"BOOL":false}. */
+#define SCALAR_ROOM (6 + DG_DECIMAL_CHARS_MAX + 2)
+
+/* Values whose encoding never fails (but for running out of memory): they
+ * need no error path while being written. */
+static bool cannot_fail(const dg_field_desc *f)
 {
-    PUT(b, "{\"N\":\"");
-    dg_buf_int64(b, v);
-    return PUT(b, "\"}");
+    switch (f->type) {
+    case DG_TYPE_STRING:
+    case DG_TYPE_INT32:
+    case DG_TYPE_INT64:
+    case DG_TYPE_TIMESTAMP:
+    case DG_TYPE_TTL:
+    case DG_TYPE_DECIMAL:
+    case DG_TYPE_BOOL:
+    case DG_TYPE_BINARY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Write a number / bool AttributeValue at w (SCALAR_ROOM bytes of room);
+ * the end, or NULL when f is not such a scalar. */
+static inline char *m_scalar(char *w, const dg_field_desc *f, const void *v)
+{
+    switch (f->type) {
+    case DG_TYPE_INT32:
+        w = LIT(w, "{\"N\":\"");
+        w = dg_i64_to_chars(w, *(const int32_t *)v);
+        return LIT(w, "\"}");
+    case DG_TYPE_INT64:
+    case DG_TYPE_TIMESTAMP:
+    case DG_TYPE_TTL:
+        w = LIT(w, "{\"N\":\"");
+        w = dg_i64_to_chars(w, *(const int64_t *)v);
+        return LIT(w, "\"}");
+    case DG_TYPE_DECIMAL:
+        if (f->scale < 0 || f->scale > DG_DECIMAL_MAX_SCALE)
+            return NULL; /* the general path writes what it always wrote */
+        w = LIT(w, "{\"N\":\"");
+        w += dg_decimal_to_chars(w, *(const int64_t *)v, f->scale);
+        return LIT(w, "\"}");
+    case DG_TYPE_BOOL:
+        return *(const bool *)v ? LIT(w, "{\"BOOL\":true}") : LIT(w, "{\"BOOL\":false}");
+    default:
+        return NULL;
+    }
+}
+
+/* {"S":"..."} */
+static int m_string(dg_buf *b, const dg_str *s)
+{
+    return dg_buf_json_string_wrapped(b, "{\"S\":", 5, s->ptr != NULL ? s->ptr : "", s->len, "}",
+                                      1);
 }
 
 static int m_value(mctx *c, const dg_field_desc *f, const void *v, int depth)
 {
     dg_buf *b = c->b;
     switch (f->type) {
-    case DG_TYPE_STRING: {
-        const dg_str *s = v;
-        PUT(b, "{\"S\":");
-        dg_buf_json_string(b, s->ptr != NULL ? s->ptr : "", s->len);
-        return dg_buf_putc(b, '}');
-    }
+    case DG_TYPE_STRING:
+        return m_string(b, v);
     case DG_TYPE_INT32:
-        return m_number_int(b, *(const int32_t *)v);
     case DG_TYPE_INT64:
     case DG_TYPE_TIMESTAMP:
     case DG_TYPE_TTL:
-        return m_number_int(b, *(const int64_t *)v);
-    case DG_TYPE_DECIMAL:
+    case DG_TYPE_BOOL:
+    case DG_TYPE_DECIMAL: {
+        char *w = dg_buf_room(b, SCALAR_ROOM);
+        if (w == NULL)
+            return DG_ENOMEM;
+        char *end = m_scalar(w, f, v);
+        if (end != NULL) {
+            dg_buf_commit(b, end);
+            return 0;
+        }
+        /* DECIMAL with a scale the runtime does not support */
         PUT(b, "{\"N\":\"");
         dg_decimal_format(b, *(const int64_t *)v, f->scale);
         return PUT(b, "\"}");
+    }
     case DG_TYPE_DOUBLE: {
         double x = *(const double *)v;
         if (!isfinite(x))
@@ -89,10 +150,6 @@ static int m_value(mctx *c, const dg_field_desc *f, const void *v, int depth)
         dg_model_format_double(b, x, true);
         return PUT(b, "\"}");
     }
-    case DG_TYPE_BOOL:
-        if (*(const bool *)v)
-            return PUT(b, "{\"BOOL\":true}");
-        return PUT(b, "{\"BOOL\":false}");
     case DG_TYPE_BINARY: {
         const dg_bytes *x = v;
         PUT(b, "{\"B\":\"");
@@ -108,11 +165,9 @@ static int m_value(mctx *c, const dg_field_desc *f, const void *v, int depth)
             PUT(b, "{\"SS\":[");
         else
             PUT(b, "{\"NS\":[");
-        for (size_t i = 0; i < s->count; i++) {
-            if (i > 0)
-                dg_buf_putc(b, ',');
-            dg_buf_json_string(b, s->items[i].ptr != NULL ? s->items[i].ptr : "", s->items[i].len);
-        }
+        for (size_t i = 0; i < s->count; i++)
+            dg_buf_json_string_wrapped(b, ",", i > 0, s->items[i].ptr != NULL ? s->items[i].ptr : "",
+                                       s->items[i].len, NULL, 0);
         return PUT(b, "]}");
     }
     case DG_TYPE_LIST: {
@@ -122,11 +177,17 @@ static int m_value(mctx *c, const dg_field_desc *f, const void *v, int depth)
             return dg_model_fail(c->err, DG_EINTERNAL, &c->path,
                                  "descriptor: list without an element type");
         PUT(b, "{\"L\":[");
+        bool quiet = cannot_fail(e);
         for (size_t i = 0; i < l->count; i++) {
             if (i > 0)
                 dg_buf_putc(b, ',');
+            const void *ev = (const char *)l->items + i * e->size;
+            if (quiet) {
+                m_value(c, e, ev, depth + 1);
+                continue;
+            }
             size_t mark = dg_path_push_index(&c->path, i);
-            int rc = m_value(c, e, (const char *)l->items + i * e->size, depth + 1);
+            int rc = m_value(c, e, ev, depth + 1);
             if (rc < 0 && dg_buf_status(b) == 0)
                 return rc;
             dg_path_pop(&c->path, mark);
@@ -140,16 +201,26 @@ static int m_value(mctx *c, const dg_field_desc *f, const void *v, int depth)
             return dg_model_fail(c->err, DG_EINTERNAL, &c->path,
                                  "descriptor: map without a value type");
         PUT(b, "{\"M\":{");
-        bool first = true;
+        bool first = true, quiet = cannot_fail(e);
         for (size_t i = 0; i < m->count; i++) {
             const void *ev = (const char *)m->values + i * e->size;
             if (omitted(e, ev))
                 continue;
-            if (!first)
-                dg_buf_putc(b, ',');
+            const char *kp = m->keys[i].ptr != NULL ? m->keys[i].ptr : "";
+            if (e->type == DG_TYPE_STRING) { /* ,"key":{"S":"value"} */
+                const dg_str *sv = ev;
+                dg_buf_json_string_wrapped(b, ",", !first, kp, m->keys[i].len, ":{\"S\":", 6);
+                dg_buf_json_string_wrapped(b, NULL, 0, sv->ptr != NULL ? sv->ptr : "", sv->len,
+                                           "}", 1);
+                first = false;
+                continue;
+            }
+            dg_buf_json_string_wrapped(b, ",", !first, kp, m->keys[i].len, ":", 1);
             first = false;
-            dg_buf_json_string(b, m->keys[i].ptr != NULL ? m->keys[i].ptr : "", m->keys[i].len);
-            dg_buf_putc(b, ':');
+            if (quiet) {
+                m_value(c, e, ev, depth + 1);
+                continue;
+            }
             size_t mark = dg_path_push_key(&c->path, m->keys[i].ptr, m->keys[i].len);
             int rc = m_value(c, e, ev, depth + 1);
             if (rc < 0 && dg_buf_status(b) == 0)
@@ -174,6 +245,28 @@ static int m_value(mctx *c, const dg_field_desc *f, const void *v, int depth)
                          (int)f->type);
 }
 
+/* Append [','] and the member key "Attr": of f, with `extra` more bytes of
+ * room after it; returns the write position (not yet committed) or NULL. */
+static inline char *m_key(dg_buf *b, const dg_field_desc *f, bool comma, size_t extra)
+{
+    char *w;
+    if (f->attr_key != NULL) {
+        if ((w = dg_buf_room(b, 1 + f->attr_key_len + extra)) == NULL)
+            return NULL;
+        *w = ',';
+        w += comma;
+        memcpy(w, f->attr_key, f->attr_key_len);
+        return w + f->attr_key_len;
+    }
+    if (comma)
+        dg_buf_putc(b, ',');
+    dg_buf_json_string(b, f->attr, strlen(f->attr));
+    if ((w = dg_buf_room(b, 1 + extra)) == NULL)
+        return NULL;
+    *w = ':';
+    return w + 1;
+}
+
 static int m_object(mctx *c, const dg_object_desc *d, const void *obj, int depth)
 {
     dg_buf *b = c->b;
@@ -190,11 +283,22 @@ static int m_object(mctx *c, const dg_object_desc *d, const void *obj, int depth
         const void *v = dg_field_cptr(obj, f);
         if (omitted(f, v))
             continue;
-        if (!first)
-            dg_buf_putc(b, ',');
+        bool comma = !first;
         first = false;
-        dg_buf_json_string(b, f->attr, strlen(f->attr));
-        dg_buf_putc(b, ':');
+        /* Key and scalar value in one reservation. */
+        char *w = m_key(b, f, comma, SCALAR_ROOM);
+        if (w == NULL)
+            continue; /* the buffer failed: reported at the end */
+        char *end = m_scalar(w, f, v);
+        if (end != NULL) {
+            dg_buf_commit(b, end);
+            continue;
+        }
+        dg_buf_commit(b, w);
+        if (cannot_fail(f)) {
+            m_value(c, f, v, depth);
+            continue;
+        }
         size_t mark = dg_path_push_name(&c->path, f->name);
         int rc = m_value(c, f, v, depth);
         if (rc < 0 && dg_buf_status(b) == 0)
@@ -601,9 +705,489 @@ int dg_ddb_unmarshal_cjson(const dg_object_desc *d, const void *item, void *obj,
     return u_object(&c, d, item, obj, 0);
 }
 
-static bool json_ws(char ch)
+/* ================================================================ unmarshal from text
+ *
+ * The same decoding as above, pulled straight from the text by the strict
+ * streaming reader (json_reader.c): no tree, no per-node allocation; strings
+ * are copied (or unescaped) into the arena once, numbers are parsed from their
+ * text in place. Error messages match the cJSON walk: the shape of an
+ * AttributeValue (exactly one type key) is judged before its type. */
+
+/* JSON nesting the reader allows: DynamoDB nests 32 levels of documents, each
+ * two JSON levels ({"M":{...}}), inside the item map; typed objects stop at
+ * DG_JSON_MAX_DEPTH before this is reached. */
+#define DDB_TEXT_MAX_DEPTH (2 * DG_JSON_MAX_DEPTH + 4)
+
+typedef struct sctx {
+    dg_jr r;
+    dg_arena *a;
+    dg_path path;
+    dg_error *err;
+} sctx;
+
+static int s_object(sctx *c, const dg_object_desc *d, void *obj, int depth);
+
+static inline bool tag_is(dg_str tag, const char *want, size_t n)
 {
-    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+    return tag.len == n && memcmp(tag.ptr, want, n) == 0;
+}
+#define TAG_IS(tag, lit) tag_is((tag), (lit), sizeof(lit) - 1)
+
+/* Syntax error when the next token is no value at all, else 0. */
+static int s_need_value(sctx *c, dg_jv v)
+{
+    if (v == DG_JV_END)
+        return dg_jr_error(&c->r, "unexpected end of input (a value expected)");
+    if (v == DG_JV_BAD)
+        return dg_jr_error(&c->r, "expected a value");
+    return 0;
+}
+
+static int s_malformed_av(sctx *c)
+{
+    return dg_model_fail(c->err, DG_EINVAL, &c->path,
+                         "malformed AttributeValue: expected an object with exactly one type key");
+}
+
+/* Before reporting a problem with the value of an AttributeValue's type key:
+ * the cJSON walk judges the AttributeValue's shape first, so skip the value
+ * and report a second key as the malformed AttributeValue it is. Returns 0
+ * when the caller's own error stands. */
+static int s_shape_first(sctx *c)
+{
+    int rc = dg_jr_skip(&c->r);
+    if (rc != 0)
+        return rc;
+    dg_str k;
+    rc = dg_jr_object_next(&c->r, &k);
+    if (rc < 0)
+        return rc;
+    return rc == 1 ? s_malformed_av(c) : 0;
+}
+
+static int s_wrong_type(sctx *c, const char *want, dg_str tag)
+{
+    int rc = s_shape_first(c);
+    if (rc != 0)
+        return rc;
+    char q[24];
+    dg_model_quote(q, sizeof q, tag.ptr, tag.len);
+    return dg_model_fail(c->err, DG_EINVAL, &c->path, "expected DynamoDB type %s, got %s", want, q);
+}
+
+static int s_oom(sctx *c)
+{
+    return dg_model_fail(c->err, DG_ENOMEM, &c->path, "out of memory");
+}
+
+/* The string value of the type key: a view when it had no escapes (res has
+ * no DG_JR_S_ARENA), invalid UTF-8 left to the caller (DG_JR_S_BAD_UTF8). */
+static int s_tagged_string(sctx *c, const char *tag, dg_str *out, unsigned *res)
+{
+    dg_jv v = dg_jr_peek(&c->r);
+    if (v != DG_JV_STRING) {
+        int rc = s_need_value(c, v);
+        if (rc == 0)
+            rc = s_shape_first(c);
+        if (rc != 0)
+            return rc;
+        return dg_model_fail(c->err, DG_EINVAL, &c->path, "malformed %s value: not a JSON string",
+                             tag);
+    }
+    return dg_jr_string_ex(&c->r, out, DG_JR_DEFER_UTF8, res);
+}
+
+/* Keep a string read by s_tagged_string: check UTF-8, copy a view into the arena. */
+static int s_keep_string(sctx *c, dg_str s, unsigned res, dg_str *out)
+{
+    if (res & DG_JR_S_BAD_UTF8)
+        return dg_model_fail(c->err, DG_EINVAL, &c->path, "not valid UTF-8");
+    if (!(res & DG_JR_S_ARENA)) {
+        char *p = dg_arena_strndup(c->a, s.ptr, s.len);
+        if (p == NULL)
+            return s_oom(c);
+        s.ptr = p;
+    }
+    *out = s;
+    return 0;
+}
+
+/* A growable array in the arena (zeroed slots). */
+typedef struct sgrow {
+    char *items;
+    size_t count, cap, size;
+} sgrow;
+
+static void *sgrow_push(sctx *c, sgrow *g)
+{
+    if (g->count == g->cap) {
+        size_t ncap = g->cap ? g->cap * 2 : 8;
+        char *n = dg_arena_realloc(c->a, g->items, g->cap * g->size, ncap * g->size);
+        if (n == NULL)
+            return NULL;
+        memset(n + g->cap * g->size, 0, (ncap - g->cap) * g->size);
+        g->items = n;
+        g->cap = ncap;
+    }
+    return g->items + g->size * g->count++;
+}
+
+/* Is the next value an array / object? Syntax error or the shape-first
+ * "malformed <tag> value: not a JSON <what>" otherwise. */
+static int s_expect(sctx *c, dg_jv want, const char *tag)
+{
+    dg_jv v = dg_jr_peek(&c->r);
+    if (v == want)
+        return 0;
+    int rc = s_need_value(c, v);
+    if (rc == 0)
+        rc = s_shape_first(c);
+    if (rc != 0)
+        return rc;
+    return dg_model_fail(c->err, DG_EINVAL, &c->path, "malformed %s value: not a JSON %s", tag,
+                         want == DG_JV_ARRAY ? "array" : "object");
+}
+
+static int s_set(sctx *c, const dg_field_desc *f, dg_str tag, dg_set *out)
+{
+    bool num = f->type == DG_TYPE_NUMBER_SET;
+    const char *want = num ? "NS" : "SS";
+    if (!tag_is(tag, want, 2))
+        return s_wrong_type(c, want, tag);
+    int rc = s_expect(c, DG_JV_ARRAY, want);
+    if (rc != 0)
+        return rc;
+    if ((rc = dg_jr_array_begin(&c->r)) != 0)
+        return rc;
+    sgrow g = {NULL, 0, 0, sizeof(dg_str)};
+    while ((rc = dg_jr_array_next(&c->r)) == 1) {
+        size_t i = g.count;
+        dg_str *slot = sgrow_push(c, &g);
+        if (slot == NULL)
+            return s_oom(c);
+        dg_jv v = dg_jr_peek(&c->r);
+        if (v != DG_JV_STRING) {
+            if ((rc = s_need_value(c, v)) != 0)
+                return rc;
+            dg_path_push_index(&c->path, i);
+            return dg_model_fail(c->err, DG_EINVAL, &c->path,
+                                 "malformed %s member: not a JSON string", want);
+        }
+        dg_str s;
+        unsigned res;
+        if ((rc = dg_jr_string_ex(&c->r, &s, DG_JR_DEFER_UTF8, &res)) != 0)
+            return rc;
+        /* The index joins the path only for errors (this runs per member). */
+        if (num) {
+            size_t mark = dg_path_push_index(&c->path, i);
+            rc = dg_number_canonical(s.ptr, s.len, c->a, slot, c->path.buf, c->err);
+            if (rc != 0)
+                return dg_model_refail(c->err, rc, &c->path);
+            dg_path_pop(&c->path, mark);
+        } else if (res & DG_JR_S_BAD_UTF8) {
+            dg_path_push_index(&c->path, i);
+            return dg_model_fail(c->err, DG_EINVAL, &c->path, "not valid UTF-8");
+        } else if (!(res & DG_JR_S_ARENA)) {
+            char *p = dg_arena_strndup(c->a, s.ptr, s.len);
+            if (p == NULL) {
+                dg_path_push_index(&c->path, i);
+                return s_oom(c);
+            }
+            *slot = dg_str_from(p, s.len);
+        } else {
+            *slot = s;
+        }
+    }
+    if (rc < 0)
+        return rc;
+    if (g.count == 0)
+        return ABSENT;
+    out->items = (dg_str *)(void *)g.items;
+    out->count = g.count;
+    return 0;
+}
+
+/* The value of the type key `tag` of an AttributeValue, per f. */
+static int s_typed(sctx *c, const dg_field_desc *f, dg_str tag, void *v, int depth);
+
+/* One AttributeValue ({"<tag>":...}) into v per f: 0, ABSENT or < 0. */
+static int s_value(sctx *c, const dg_field_desc *f, void *v, int depth)
+{
+    dg_jr *r = &c->r;
+    dg_jv t = dg_jr_peek(r);
+    int rc;
+    if (t != DG_JV_OBJECT) {
+        if ((rc = s_need_value(c, t)) != 0)
+            return rc;
+        if ((rc = dg_jr_skip(r)) != 0)
+            return rc;
+        return s_malformed_av(c);
+    }
+    dg_str tag;
+    if ((rc = dg_jr_object_begin_key(r, &tag)) <= 0)
+        return rc < 0 ? rc : s_malformed_av(c);
+    int got;
+    if (tag.len == 4 && memcmp(tag.ptr, "NULL", 4) == 0) {
+        if ((rc = dg_jr_skip(r)) != 0)
+            return rc;
+        got = ABSENT;
+    } else {
+        got = s_typed(c, f, tag, v, depth);
+        if (got < 0)
+            return got;
+    }
+    dg_str more;
+    if ((rc = dg_jr_object_next(r, &more)) < 0)
+        return rc;
+    if (rc == 1)
+        return s_malformed_av(c);
+    return got;
+}
+
+static int s_typed(sctx *c, const dg_field_desc *f, dg_str tag, void *v, int depth)
+{
+    dg_str s;
+    unsigned res;
+    int rc;
+    switch (f->type) {
+    case DG_TYPE_STRING:
+        if (!TAG_IS(tag, "S"))
+            return s_wrong_type(c, "S", tag);
+        if ((rc = s_tagged_string(c, "S", &s, &res)) != 0)
+            return rc;
+        return s_keep_string(c, s, res, v);
+    case DG_TYPE_INT32:
+    case DG_TYPE_INT64:
+    case DG_TYPE_TIMESTAMP:
+    case DG_TYPE_TTL: {
+        int64_t lo = INT64_MIN, hi = INT64_MAX, x;
+        if (f->type == DG_TYPE_INT32) {
+            lo = INT32_MIN;
+            hi = INT32_MAX;
+        } else if (f->type == DG_TYPE_TIMESTAMP) {
+            lo = TS_MIN_MS;
+            hi = TS_MAX_MS;
+        } else if (f->type == DG_TYPE_TTL) {
+            lo = TS_MIN_MS / 1000;
+            hi = TS_MAX_MS / 1000;
+        }
+        if (!TAG_IS(tag, "N"))
+            return s_wrong_type(c, "N", tag);
+        if ((rc = s_tagged_string(c, "N", &s, &res)) != 0)
+            return rc;
+        if ((rc = dg_int_parse(s.ptr, s.len, lo, hi, &x, c->path.buf, c->err)) != 0)
+            return dg_model_refail(c->err, rc, &c->path);
+        if (f->type == DG_TYPE_INT32)
+            *(int32_t *)v = (int32_t)x;
+        else
+            *(int64_t *)v = x;
+        return 0;
+    }
+    case DG_TYPE_DECIMAL:
+        if (!TAG_IS(tag, "N"))
+            return s_wrong_type(c, "N", tag);
+        if ((rc = s_tagged_string(c, "N", &s, &res)) != 0)
+            return rc;
+        if ((rc = dg_decimal_parse(s.ptr, s.len, f->scale, v, c->path.buf, c->err)) != 0)
+            return dg_model_refail(c->err, rc, &c->path);
+        return 0;
+    case DG_TYPE_DOUBLE:
+        if (!TAG_IS(tag, "N"))
+            return s_wrong_type(c, "N", tag);
+        if ((rc = s_tagged_string(c, "N", &s, &res)) != 0)
+            return rc;
+        rc = dg_model_parse_double(s.ptr, s.len, v);
+        if (rc == DG_ERANGE)
+            return dg_model_fail(c->err, rc, &c->path, "number out of range for a double");
+        if (rc != 0)
+            return dg_model_fail(c->err, rc, &c->path, "not a number");
+        return 0;
+    case DG_TYPE_BOOL: {
+        if (!TAG_IS(tag, "BOOL"))
+            return s_wrong_type(c, "BOOL", tag);
+        dg_jv t = dg_jr_peek(&c->r);
+        if (t != DG_JV_TRUE && t != DG_JV_FALSE) {
+            if ((rc = s_need_value(c, t)) != 0 || (rc = s_shape_first(c)) != 0)
+                return rc;
+            return dg_model_fail(c->err, DG_EINVAL, &c->path,
+                                 "malformed BOOL value: not true/false");
+        }
+        return dg_jr_bool(&c->r, v);
+    }
+    case DG_TYPE_BINARY:
+        if (!TAG_IS(tag, "B"))
+            return s_wrong_type(c, "B", tag);
+        if ((rc = s_tagged_string(c, "B", &s, &res)) != 0)
+            return rc;
+        if ((rc = dg_base64_decode(s.ptr, s.len, c->a, v, c->path.buf, c->err)) != 0)
+            return dg_model_refail(c->err, rc, &c->path);
+        return 0;
+    case DG_TYPE_STRING_SET:
+    case DG_TYPE_NUMBER_SET:
+        return s_set(c, f, tag, v);
+    case DG_TYPE_LIST: {
+        const dg_field_desc *e = f->elem;
+        if (e == NULL)
+            return dg_model_fail(c->err, DG_EINTERNAL, &c->path,
+                                 "descriptor: list without an element type");
+        if (!TAG_IS(tag, "L"))
+            return s_wrong_type(c, "L", tag);
+        if ((rc = s_expect(c, DG_JV_ARRAY, "L")) != 0)
+            return rc;
+        if ((rc = dg_jr_array_begin(&c->r)) != 0)
+            return rc;
+        sgrow g = {NULL, 0, 0, e->size};
+        while ((rc = dg_jr_array_next(&c->r)) == 1) {
+            size_t mark = dg_path_push_index(&c->path, g.count);
+            void *slot = sgrow_push(c, &g);
+            if (slot == NULL)
+                return s_oom(c);
+            rc = s_value(c, e, slot, depth + 1);
+            if (rc == ABSENT)
+                return dg_model_fail(c->err, DG_EINVAL, &c->path,
+                                     "null or empty set not allowed in a list");
+            if (rc != 0)
+                return rc;
+            dg_path_pop(&c->path, mark);
+        }
+        if (rc < 0)
+            return rc;
+        dg_list *l = v;
+        l->items = g.count ? g.items : dg_arena_alloc(c->a, 0);
+        if (l->items == NULL)
+            return s_oom(c);
+        l->count = g.count;
+        return 0;
+    }
+    case DG_TYPE_MAP: {
+        const dg_field_desc *e = f->elem;
+        if (e == NULL)
+            return dg_model_fail(c->err, DG_EINTERNAL, &c->path,
+                                 "descriptor: map without a value type");
+        if (!TAG_IS(tag, "M"))
+            return s_wrong_type(c, "M", tag);
+        if ((rc = s_expect(c, DG_JV_OBJECT, "M")) != 0)
+            return rc;
+        if ((rc = dg_jr_object_begin(&c->r)) != 0)
+            return rc;
+        sgrow keys = {NULL, 0, 0, sizeof(dg_str)};
+        sgrow vals = {NULL, 0, 0, e->size};
+        dg_str key;
+        while ((rc = dg_jr_object_next(&c->r, &key)) == 1) {
+            size_t mark = dg_path_push_key(&c->path, key.ptr, key.len);
+            dg_str *ks = sgrow_push(c, &keys);
+            void *vs = sgrow_push(c, &vals);
+            if (ks == NULL || vs == NULL)
+                return s_oom(c);
+            /* Keys without escapes point into the input: copy those. */
+            if (key.ptr >= c->r.start && key.ptr < c->r.end) {
+                char *kc = dg_arena_strndup(c->a, key.ptr, key.len);
+                if (kc == NULL)
+                    return s_oom(c);
+                key.ptr = kc;
+            }
+            *ks = key;
+            rc = s_value(c, e, vs, depth + 1);
+            if (rc < 0)
+                return rc;
+            if (rc == ABSENT) { /* a null or empty-set value drops the entry */
+                keys.count--;
+                vals.count--;
+                memset(ks, 0, sizeof *ks);
+                memset(vs, 0, e->size);
+            }
+            dg_path_pop(&c->path, mark);
+        }
+        if (rc < 0)
+            return rc;
+        dg_map *m = v;
+        m->keys = keys.count ? (dg_str *)(void *)keys.items : dg_arena_alloc(c->a, 0);
+        m->values = vals.count ? vals.items : dg_arena_alloc(c->a, 0);
+        if (m->keys == NULL || m->values == NULL)
+            return s_oom(c);
+        m->count = keys.count;
+        return 0;
+    }
+    case DG_TYPE_OBJECT:
+        if (f->object == NULL)
+            return dg_model_fail(c->err, DG_EINTERNAL, &c->path,
+                                 "descriptor: object without a descriptor");
+        if (!TAG_IS(tag, "M"))
+            return s_wrong_type(c, "M", tag);
+        return s_object(c, f->object, v, depth + 1);
+    }
+    return dg_model_fail(c->err, DG_EINTERNAL, &c->path, "descriptor: unknown type %d",
+                         (int)f->type);
+}
+
+/* Field whose attribute name is key, or -1 (see find_attr). */
+static int s_find_attr(const dg_object_desc *d, dg_str key, uint32_t hint)
+{
+    uint32_t n = d->field_count;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = hint + k;
+        if (i >= n)
+            i -= n;
+        const dg_field_desc *f = &d->fields[i];
+        if (dg_field_attr_len(f) == key.len && f->attr[0] == key.ptr[0] &&
+            memcmp(f->attr, key.ptr, key.len) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+static int s_object(sctx *c, const dg_object_desc *d, void *obj, int depth)
+{
+    if (depth > DG_JSON_MAX_DEPTH)
+        return dg_model_fail(c->err, DG_EINVAL, &c->path, "nested deeper than %d levels",
+                             DG_JSON_MAX_DEPTH);
+    dg_jr *r = &c->r;
+    dg_jv t = dg_jr_peek(r);
+    int rc;
+    if (t != DG_JV_OBJECT) {
+        if ((rc = s_need_value(c, t)) != 0)
+            return rc;
+        if (depth > 0 && (rc = s_shape_first(c)) != 0)
+            return rc;
+        return dg_model_fail(c->err, DG_EINVAL, &c->path,
+                             "expected an attribute map (a JSON object)");
+    }
+    if ((rc = dg_jr_object_begin(r)) != 0)
+        return rc;
+    uint64_t *present = dg_presence(d, obj);
+    uint32_t hint = 0;
+    dg_str key;
+    while ((rc = dg_jr_object_next(r, &key)) == 1) {
+        int i = s_find_attr(d, key, hint);
+        if (i < 0) { /* unknown attribute: schema evolution */
+            if ((rc = dg_jr_skip(r)) != 0)
+                return rc;
+            continue;
+        }
+        hint = (uint32_t)i + 1;
+        const dg_field_desc *f = &d->fields[i];
+        size_t mark = c->path.len;
+        if (f->name_len != 0 && c->path.len + 1 + f->name_len < sizeof c->path.buf) {
+            /* dg_path_push_name without the strlen (the name fits) */
+            char *p = c->path.buf + c->path.len;
+            if (c->path.len > 0)
+                *p++ = '.';
+            memcpy(p, f->name, f->name_len);
+            p[f->name_len] = '\0';
+            c->path.len = (size_t)(p - c->path.buf) + f->name_len;
+        } else {
+            mark = dg_path_push_name(&c->path, f->name);
+        }
+        rc = s_value(c, f, dg_field_ptr(obj, f), depth);
+        if (rc < 0)
+            return rc;
+        if (rc == ABSENT)
+            *present &= ~((uint64_t)1 << i);
+        else
+            *present |= (uint64_t)1 << i;
+        dg_path_pop(&c->path, mark);
+    }
+    return rc < 0 ? rc : 0;
 }
 
 int dg_ddb_unmarshal(const dg_object_desc *d, const char *json, size_t len, void *obj, dg_arena *a,
@@ -611,25 +1195,31 @@ int dg_ddb_unmarshal(const dg_object_desc *d, const char *json, size_t len, void
 {
     if (json == NULL)
         return dg_error_set(err, DG_EINVAL, NULL, "dg_ddb_unmarshal: NULL input");
-    /* cJSON's require_null_terminated wants a NUL inside `len`, which a
-     * length-delimited buffer does not have; parse without it and check the
-     * rest ourselves (no copy). */
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-    if (root == NULL) {
-        size_t at = (end != NULL && end >= json && end <= json + len) ? (size_t)(end - json) : 0;
-        return dg_error_set(err, DG_EINVAL, NULL, "invalid DynamoDB JSON at byte %zu", at);
+    if (d == NULL || obj == NULL || a == NULL)
+        return dg_error_set(err, DG_EINVAL, NULL, "dg_ddb_unmarshal: NULL argument");
+    sctx c;
+    dg_jr_init(&c.r, json, len, a, err);
+    dg_jr_set_max_depth(&c.r, DDB_TEXT_MAX_DEPTH);
+    dg_jr_set_label(&c.r, "DynamoDB JSON");
+    c.a = a;
+    c.err = err;
+    dg_path_init(&c.path);
+    dg_jv t = dg_jr_peek(&c.r);
+    int rc;
+    if (t != DG_JV_OBJECT) {
+        /* As with cJSON: a syntax error anywhere wins over the wrong kind of value. */
+        if ((rc = s_need_value(&c, t)) != 0 || (rc = dg_jr_skip(&c.r)) != 0)
+            return rc;
+        dg_jr_peek(&c.r);
+        if (dg_jr_offset(&c.r) == len)
+            return dg_error_set(err, DG_EINVAL, NULL, "expected an attribute map (a JSON object)");
+    } else if ((rc = s_object(&c, d, obj, 0)) != 0) {
+        return rc;
     }
-    const char *lim = json + len;
-    while (end < lim && json_ws(*end))
-        end++;
-    if (end != lim) {
-        cJSON_Delete(root);
+    dg_jr_peek(&c.r); /* skips whitespace */
+    size_t at = dg_jr_offset(&c.r);
+    if (at != len)
         return dg_error_set(err, DG_EINVAL, NULL,
-                            "unexpected data after the JSON value at byte %zu",
-                            (size_t)(end - json));
-    }
-    int rc = dg_ddb_unmarshal_cjson(d, root, obj, a, err);
-    cJSON_Delete(root);
-    return rc;
+                            "unexpected data after the JSON value at byte %zu", at);
+    return 0;
 }

@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "dynagen/codec_util.h"
 #include "dynagen/model.h" /* DG_JSON_MAX_DEPTH */
@@ -14,9 +17,21 @@ void dg_jr_init(dg_jr *r, const char *s, size_t n, dg_arena *a, dg_error *err)
     r->p = r->start;
     r->end = r->start + (s != NULL ? n : 0);
     r->depth = 0;
+    r->max_depth = DG_JSON_MAX_DEPTH;
     r->first = false;
     r->arena = a;
     r->err = err;
+    r->label = "JSON";
+}
+
+void dg_jr_set_max_depth(dg_jr *r, int max_depth)
+{
+    r->max_depth = max_depth < 1 ? 1 : max_depth > DG_JR_DEPTH_CAP ? DG_JR_DEPTH_CAP : max_depth;
+}
+
+void dg_jr_set_label(dg_jr *r, const char *label)
+{
+    r->label = label != NULL ? label : "JSON";
 }
 
 size_t dg_jr_offset(const dg_jr *r)
@@ -26,7 +41,7 @@ size_t dg_jr_offset(const dg_jr *r)
 
 static int error_at(dg_jr *r, const char *at, const char *what)
 {
-    return dg_error_set(r->err, DG_EINVAL, "", "invalid JSON at byte %zu: %s",
+    return dg_error_set(r->err, DG_EINVAL, "", "invalid %s at byte %zu: %s", r->label,
                         (size_t)(at - r->start), what);
 }
 
@@ -41,41 +56,6 @@ static void skip_ws(dg_jr *r)
     while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
         p++;
     r->p = p;
-}
-
-dg_jv dg_jr_peek(dg_jr *r)
-{
-    skip_ws(r);
-    if (r->p >= r->end)
-        return DG_JV_END;
-    switch (*r->p) {
-    case '{':
-        return DG_JV_OBJECT;
-    case '[':
-        return DG_JV_ARRAY;
-    case '"':
-        return DG_JV_STRING;
-    case 't':
-        return DG_JV_TRUE;
-    case 'f':
-        return DG_JV_FALSE;
-    case 'n':
-        return DG_JV_NULL;
-    case '-':
-    case '0':
-    case '1':
-    case '2':
-    case '3':
-    case '4':
-    case '5':
-    case '6':
-    case '7':
-    case '8':
-    case '9':
-        return DG_JV_NUMBER;
-    default:
-        return DG_JV_BAD;
-    }
 }
 
 const char *dg_jv_name(dg_jv v)
@@ -107,9 +87,9 @@ static int begin(dg_jr *r, char open)
     skip_ws(r);
     if (r->p >= r->end || *r->p != open)
         return dg_jr_error(r, open == '{' ? "expected '{'" : "expected '['");
-    if (r->depth >= DG_JSON_MAX_DEPTH) {
+    if (r->depth >= r->max_depth) {
         char msg[64];
-        snprintf(msg, sizeof msg, "nested deeper than %d levels", DG_JSON_MAX_DEPTH);
+        snprintf(msg, sizeof msg, "nested deeper than %d levels", r->max_depth);
         return dg_jr_error(r, msg);
     }
     r->p++;
@@ -146,15 +126,87 @@ static int hex4(const char *p, uint32_t *out)
     return 0;
 }
 
+/* Word-at-a-time helpers for the string scan (8 bytes, any byte order). */
+#define JR_ONES UINT64_C(0x0101010101010101)
+#define JR_HIGHS UINT64_C(0x8080808080808080)
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* Non-zero when some byte of v is '"', '\\' or < 0x20. Exact as a yes/no
+ * answer (borrows only create false hits above a true one). */
+static inline uint64_t special8(uint64_t v)
+{
+    uint64_t ctl = (v - JR_ONES * 0x20) & ~v;
+    uint64_t q = v ^ (JR_ONES * 0x22);
+    uint64_t bs = v ^ (JR_ONES * 0x5C);
+    q = (q - JR_ONES) & ~q;
+    bs = (bs - JR_ONES) & ~bs;
+    return (ctl | q | bs) & JR_HIGHS;
+}
+
+/* First byte at or after q (before e) that is '"', '\\' or < 0x20, or e.
+ * *hi (when still NULL) is set to the first byte >= 0x80 passed on the way. */
+static inline const char *scan_special(const char *q, const char *e, const char **hi)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i c1f = _mm_set1_epi8(0x1F);
+    while (e - q >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+        __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                  _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v));
+        unsigned m = (unsigned)_mm_movemask_epi8(sp);
+        unsigned h = (unsigned)_mm_movemask_epi8(v);
+        if (m != 0) {
+            unsigned k = (unsigned)__builtin_ctz(m);
+            h &= (1u << k) - 1;
+            if (*hi == NULL && h != 0)
+                *hi = q + __builtin_ctz(h);
+            return q + k;
+        }
+        if (*hi == NULL && h != 0)
+            *hi = q + __builtin_ctz(h);
+        q += 16;
+    }
+#endif
+    while (e - q >= 8) {
+        uint64_t v = load8(q);
+        if (special8(v) != 0)
+            break;
+        if (*hi == NULL && (v & JR_HIGHS) != 0)
+            *hi = q; /* all bytes before are ASCII: a character boundary */
+        q += 8;
+    }
+    for (; q < e; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (c < 0x20 || c == '"' || c == '\\')
+            return q;
+        if (*hi == NULL && c >= 0x80)
+            *hi = q;
+    }
+    return e;
+}
+
 /* Read the string at r->p ('"'). mode 0: validate only; 1: *out points into
  * the input when there are no escapes, else an arena copy; 2: always an
- * arena copy (NUL-terminated). */
-static int read_string(dg_jr *r, dg_str *out, int mode)
+ * arena copy (NUL-terminated). check_utf8 false: invalid UTF-8 is not an
+ * error, *bad_utf8 (may be NULL) reports it instead. */
+static int decode_escapes(dg_jr *r, dg_str *out, int mode, const char *s, const char *q)
+    __attribute__((noinline));
+
+static inline int read_string_x(dg_jr *r, dg_str *out, int mode, bool check_utf8, bool *bad_utf8)
 {
     const char *s = r->p + 1, *e = r->end, *q = s;
+    const char *hi = NULL; /* first non-ASCII byte (a character boundary) */
     bool esc = false;
     /* Pass 1: find the closing quote; reject raw control characters. */
     for (;;) {
+        q = scan_special(q, e, &hi);
         if (q >= e)
             return error_at(r, r->p, "unterminated string");
         unsigned char c = (unsigned char)*q;
@@ -162,16 +214,22 @@ static int read_string(dg_jr *r, dg_str *out, int mode)
             break;
         if (c == '\\') {
             esc = true;
+            if (hi == NULL && q + 1 < e && (unsigned char)q[1] >= 0x80)
+                hi = q;
             q += 2;
+            if (q > e)
+                return error_at(r, r->p, "unterminated string");
             continue;
         }
-        if (c < 0x20)
-            return error_at(r, q, "control character in a string (escape it)");
-        q++;
+        return error_at(r, q, "control character in a string (escape it)");
     }
-    size_t raw = (size_t)(q - s);
-    if (!dg_utf8_valid(s, raw))
+    /* Everything before hi is ASCII, hence valid UTF-8. */
+    bool bad = hi != NULL && !dg_utf8_valid(hi, (size_t)(q - hi));
+    if (bad && check_utf8)
         return error_at(r, r->p, "string is not valid UTF-8");
+    if (bad_utf8 != NULL)
+        *bad_utf8 = bad;
+    size_t raw = (size_t)(q - s);
     if (!esc) {
         if (mode == 2) {
             char *cp = dg_arena_strndup(r->arena, s, raw);
@@ -184,7 +242,14 @@ static int read_string(dg_jr *r, dg_str *out, int mode)
         r->p = q + 1;
         return 0;
     }
-    /* Pass 2: decode escapes (the output is never longer than the input). */
+    return decode_escapes(r, out, mode, s, q);
+}
+
+/* Pass 2 of read_string_x: s..q (the text between the quotes) has escapes,
+ * decode them (the output is never longer than the input). */
+static int decode_escapes(dg_jr *r, dg_str *out, int mode, const char *s, const char *q)
+{
+    size_t raw = (size_t)(q - s);
     char *dst = NULL;
     if (mode != 0) {
         dst = dg_arena_alloc(r->arena, raw + 1);
@@ -195,8 +260,9 @@ static int read_string(dg_jr *r, dg_str *out, int mode)
     for (const char *p = s; p < q;) {
         if (*p != '\\') {
             const char *run = p;
-            while (p < q && *p != '\\')
-                p++;
+            p = memchr(p, '\\', (size_t)(q - p));
+            if (p == NULL)
+                p = q;
             if (dst != NULL)
                 memcpy(dst + o, run, (size_t)(p - run));
             o += (size_t)(p - run);
@@ -286,12 +352,37 @@ static int read_string(dg_jr *r, dg_str *out, int mode)
     return 0;
 }
 
+static int read_string(dg_jr *r, dg_str *out, int mode)
+{
+    return read_string_x(r, out, mode, true, NULL);
+}
+
 int dg_jr_string(dg_jr *r, dg_str *out)
 {
     skip_ws(r);
     if (r->p >= r->end || *r->p != '"')
         return dg_jr_error(r, "expected a string");
     return read_string(r, out, 2);
+}
+
+int dg_jr_string_ex(dg_jr *r, dg_str *out, unsigned flags, unsigned *res)
+{
+    skip_ws(r);
+    if (r->p >= r->end || *r->p != '"')
+        return dg_jr_error(r, "expected a string");
+    const char *open = r->p;
+    bool bad = false;
+    int rc = read_string_x(r, out, (flags & DG_JR_COPY) ? 2 : 1, !(flags & DG_JR_DEFER_UTF8),
+                           &bad);
+    if (rc != 0)
+        return rc;
+    /* A view points just past the opening quote; a copy never does. */
+    unsigned bits = out->ptr != open + 1 ? DG_JR_S_ARENA : 0u;
+    if (bad)
+        bits |= DG_JR_S_BAD_UTF8;
+    if (res != NULL)
+        *res = bits;
+    return 0;
 }
 
 static bool is_delim(const dg_jr *r, const char *p)
@@ -404,6 +495,19 @@ int dg_jr_object_next(dg_jr *r, dg_str *key)
     }
     if (r->p >= r->end || *r->p != '"')
         return dg_jr_error(r, "expected a string key");
+    /* Fast path: an ASCII key without escapes or control characters,
+     * directly followed by ':' (what every encoder writes). It accepts
+     * exactly what read_string would, with the same result; anything else
+     * takes the general path. */
+    {
+        const char *s = r->p + 1, *hi = NULL;
+        const char *k = scan_special(s, r->end, &hi);
+        if (hi == NULL && k + 1 < r->end && *k == '"' && k[1] == ':') {
+            *key = dg_str_from(s, (size_t)(k - s));
+            r->p = k + 2;
+            return 1;
+        }
+    }
     int rc = read_string(r, key, 1);
     if (rc != 0)
         return rc;
@@ -412,6 +516,12 @@ int dg_jr_object_next(dg_jr *r, dg_str *key)
         return dg_jr_error(r, "expected ':' after the key");
     r->p++;
     return 1;
+}
+
+int dg_jr_object_begin_key(dg_jr *r, dg_str *key)
+{
+    int rc = begin(r, '{');
+    return rc != 0 ? rc : dg_jr_object_next(r, key);
 }
 
 int dg_jr_array_next(dg_jr *r)
@@ -442,7 +552,8 @@ int dg_jr_array_next(dg_jr *r)
 
 int dg_jr_skip(dg_jr *r)
 {
-    uint64_t is_object = 0; /* bit i: container at relative level i is an object */
+    /* bit i: container at relative level i is an object (levels < DG_JR_DEPTH_CAP) */
+    uint64_t is_object[(DG_JR_DEPTH_CAP + 63) / 64] = {0};
     int level = 0;
     dg_str tmp;
     for (;;) {
@@ -452,13 +563,13 @@ int dg_jr_skip(dg_jr *r)
         case DG_JV_OBJECT:
             if ((rc = dg_jr_object_begin(r)) != 0)
                 return rc;
-            is_object |= (uint64_t)1 << level;
+            is_object[level / 64] |= (uint64_t)1 << (level % 64);
             level++;
             break;
         case DG_JV_ARRAY:
             if ((rc = dg_jr_array_begin(r)) != 0)
                 return rc;
-            is_object &= ~((uint64_t)1 << level);
+            is_object[level / 64] &= ~((uint64_t)1 << (level % 64));
             level++;
             break;
         case DG_JV_STRING:
@@ -486,7 +597,8 @@ int dg_jr_skip(dg_jr *r)
         for (;;) {
             if (level == 0)
                 return 0;
-            rc = ((is_object >> (level - 1)) & 1u) ? dg_jr_object_next(r, &tmp)
+            rc = ((is_object[(level - 1) / 64] >> ((level - 1) % 64)) & 1u)
+                     ? dg_jr_object_next(r, &tmp)
                                                    : dg_jr_array_next(r);
             if (rc < 0)
                 return rc;

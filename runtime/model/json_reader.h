@@ -15,7 +15,8 @@
  *     if (rc < 0) ...;
  *     dg_jr_finish(&r);   (only whitespace may follow)
  *
- * Errors set err (field "", message "invalid JSON at byte N: ...") and
+ * Errors set err (field "", message "invalid JSON at byte N: ...", see
+ * dg_jr_set_label) and
  * return a negative DG_E* code; the reader must not be used afterwards. */
 #ifndef DYNAGEN_JSON_READER_H
 #define DYNAGEN_JSON_READER_H
@@ -39,17 +40,63 @@ typedef enum dg_jv {
     DG_JV_NULL
 } dg_jv;
 
+/* Hard cap for dg_jr_set_max_depth (dg_jr_skip keeps one bit per level). */
+#define DG_JR_DEPTH_CAP 128
+
 typedef struct dg_jr {
     const char *start, *p, *end;
     int depth;
-    bool first; /* right after '{' / '[' */
+    int max_depth; /* DG_JSON_MAX_DEPTH unless dg_jr_set_max_depth */
+    bool first;    /* right after '{' / '[' */
     dg_arena *arena;
     dg_error *err;
+    const char *label; /* "JSON": errors read "invalid <label> at byte N: ..." */
 } dg_jr;
 
 void dg_jr_init(dg_jr *r, const char *s, size_t n, dg_arena *a, dg_error *err);
-/* Skip whitespace and classify the next value without consuming it. */
-dg_jv dg_jr_peek(dg_jr *r);
+/* Nesting limit in JSON containers (1..DG_JR_DEPTH_CAP; clamped). */
+void dg_jr_set_max_depth(dg_jr *r, int max_depth);
+/* Name of the format in syntax errors (a string literal; default "JSON"). */
+void dg_jr_set_label(dg_jr *r, const char *label);
+/* Skip whitespace and classify the next value without consuming it
+ * (inline: it runs before every value). */
+static inline dg_jv dg_jr_peek(dg_jr *r)
+{
+    const char *p = r->p, *e = r->end;
+    while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    r->p = p;
+    if (p >= e)
+        return DG_JV_END;
+    switch (*p) {
+    case '{':
+        return DG_JV_OBJECT;
+    case '[':
+        return DG_JV_ARRAY;
+    case '"':
+        return DG_JV_STRING;
+    case 't':
+        return DG_JV_TRUE;
+    case 'f':
+        return DG_JV_FALSE;
+    case 'n':
+        return DG_JV_NULL;
+    case '-':
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case '8':
+    case '9':
+        return DG_JV_NUMBER;
+    default:
+        return DG_JV_BAD;
+    }
+}
 /* "object", "array", "string", "number", "boolean", "null", "invalid JSON", "end of input". */
 const char *dg_jv_name(dg_jv v);
 /* Byte offset of the read position. */
@@ -62,11 +109,24 @@ int dg_jr_array_begin(dg_jr *r);
  * escapes, else pointing into the input) and the ':' consumed;
  * 0: '}' consumed; < 0: error. */
 int dg_jr_object_next(dg_jr *r, dg_str *key);
+/* dg_jr_object_begin then dg_jr_object_next, in one call. */
+int dg_jr_object_begin_key(dg_jr *r, dg_str *key);
 /* 1: an element follows; 0: ']' consumed; < 0: error. */
 int dg_jr_array_next(dg_jr *r);
 
 /* A string value, decoded into the arena (always a copy, NUL-terminated). */
 int dg_jr_string(dg_jr *r, dg_str *out);
+/* A string value with a choice of copying and UTF-8 checking.
+ *   flags DG_JR_COPY         always an arena copy (else: a view into the input
+ *                            when there are no escapes, an arena copy when there are)
+ *         DG_JR_DEFER_UTF8   invalid UTF-8 is no error here: *res gets
+ *                            DG_JR_S_BAD_UTF8 and the caller reports it its own way
+ *   *res  DG_JR_S_ARENA      *out is in the arena (NUL-terminated)
+ *         DG_JR_S_BAD_UTF8   (DEFER_UTF8 only) *out is not valid UTF-8
+ * Escapes are always checked (\uXXXX, surrogate pairs). */
+enum { DG_JR_COPY = 1u << 0, DG_JR_DEFER_UTF8 = 1u << 1 };
+enum { DG_JR_S_ARENA = 1u << 0, DG_JR_S_BAD_UTF8 = 1u << 1 };
+int dg_jr_string_ex(dg_jr *r, dg_str *out, unsigned flags, unsigned *res);
 /* A number: its exact text, pointing into the input, JSON grammar checked. */
 int dg_jr_number(dg_jr *r, dg_str *raw);
 /* true / false / null. */

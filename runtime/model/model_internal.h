@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dynagen/model.h"
 
@@ -18,6 +19,17 @@ static inline void *dg_field_ptr(void *obj, const dg_field_desc *f)
 static inline const void *dg_field_cptr(const void *obj, const dg_field_desc *f)
 {
     return (const char *)obj + f->offset;
+}
+
+/* Lengths of a field's names: precomputed by the generator, or measured for
+ * hand-written descriptors (names are never empty, so 0 means "not set"). */
+static inline size_t dg_field_attr_len(const dg_field_desc *f)
+{
+    return f->attr_len != 0 ? f->attr_len : strlen(f->attr);
+}
+static inline size_t dg_field_name_len(const dg_field_desc *f)
+{
+    return f->name_len != 0 ? f->name_len : strlen(f->name);
 }
 
 /* ---- error paths ----

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -211,6 +212,112 @@ static void test_buf_json_string_appends(void **state)
     dg_buf_free(&b);
 }
 
+/* The word-at-a-time fast path: escapes and UTF-8 at every offset around the
+ * 8- and 16-byte chunk boundaries must come out exactly as byte by byte. */
+static void test_buf_json_string_fast_path_boundaries(void **state)
+{
+    (void)state;
+    static const char *const specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9",
+                                           "\xe2\x80\x94", " ", "~"};
+    static const char *const escaped[] = {"\\\"", "\\\\", "\\n", "\\u0001", "\\u001f",
+                                          "\x7f", "\xc3\xa9", "\xe2\x80\x94", " ", "~"};
+    for (size_t k = 0; k < sizeof specials / sizeof *specials; k++) {
+        for (size_t len = 0; len <= 40; len++) {
+            for (size_t at = 0; at <= len; at++) {
+                char in[64], want[128];
+                size_t sl = strlen(specials[k]), n = 0, w = 0;
+                want[w++] = '"';
+                for (size_t i = 0; i < len; i++) {
+                    if (i == at) {
+                        memcpy(in + n, specials[k], sl);
+                        n += sl;
+                        memcpy(want + w, escaped[k], strlen(escaped[k]));
+                        w += strlen(escaped[k]);
+                    }
+                    in[n++] = (char)('a' + i % 26);
+                    want[w++] = (char)('a' + i % 26);
+                }
+                want[w++] = '"';
+                /* exact-size heap copy: ASan sees any read past the end */
+                char *heap = malloc(n ? n : 1);
+                assert_non_null(heap);
+                memcpy(heap, in, n);
+                dg_buf b = DG_BUF_INIT;
+                assert_int_equal(dg_buf_json_string(&b, heap, n), 0);
+                assert_int_equal(b.len, w);
+                assert_memory_equal(b.data, want, w);
+                assert_int_equal(b.data[b.len], '\0');
+                dg_buf_free(&b);
+                free(heap);
+            }
+        }
+    }
+}
+
+static void test_buf_json_string_wrapped(void **state)
+{
+    (void)state;
+    dg_buf b = DG_BUF_INIT;
+    assert_int_equal(dg_buf_json_string_wrapped(&b, "{\"S\":", 5, "a\"b", 3, "}", 1), 0);
+    assert_int_equal(dg_buf_json_string_wrapped(&b, ",", 1, "", 0, NULL, 0), 0);
+    assert_int_equal(dg_buf_json_string_wrapped(&b, NULL, 0, "x\n", 2, ":", 1), 0);
+    assert_string_equal(dg_buf_cstr(&b), "{\"S\":\"a\\\"b\"},\"\"\"x\\n\":");
+    /* many escapes in a long string with a suffix: growth keeps room for the suffix */
+    dg_buf_reset(&b);
+    char in[999];
+    memset(in, '\\', sizeof in);
+    assert_int_equal(dg_buf_json_string_wrapped(&b, "<", 1, in, sizeof in, ">>", 2), 0);
+    assert_int_equal(b.len, 1 + 2 + 2 * sizeof in + 2);
+    assert_memory_equal(b.data + b.len - 4, "\\\">>", 4);
+    dg_buf_free(&b);
+}
+
+static void test_int_to_chars(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t v;
+        const char *s;
+    } cases[] = {{0, "0"},
+                 {9, "9"},
+                 {10, "10"},
+                 {99, "99"},
+                 {100, "100"},
+                 {-1, "-1"},
+                 {-10, "-10"},
+                 {12345, "12345"},
+                 {INT64_C(999999999999999999), "999999999999999999"},
+                 {INT64_C(1000000000000000000), "1000000000000000000"},
+                 {INT64_MAX, "9223372036854775807"},
+                 {INT64_MIN, "-9223372036854775808"},
+                 {INT64_MIN + 1, "-9223372036854775807"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out[DG_INT_CHARS_MAX + 8];
+        memset(out, 'X', sizeof out);
+        char *end = dg_i64_to_chars(out, cases[i].v);
+        assert_int_equal((size_t)(end - out), strlen(cases[i].s));
+        assert_memory_equal(out, cases[i].s, strlen(cases[i].s));
+        assert_true((size_t)(end - out) <= DG_INT_CHARS_MAX);
+        assert_int_equal(*end, 'X'); /* nothing written past the end */
+    }
+    char out[DG_INT_CHARS_MAX];
+    char *end = dg_u64_to_chars(out, UINT64_MAX);
+    assert_int_equal(end - out, 20);
+    assert_memory_equal(out, "18446744073709551615", 20);
+    /* every power of ten and its neighbours */
+    uint64_t p = 1;
+    for (int d = 0; d < 20; d++, p *= 10) {
+        uint64_t vs[3] = {p - 1, p, p + 1};
+        for (int j = 0; j < 3; j++) {
+            char want[32];
+            snprintf(want, sizeof want, "%llu", (unsigned long long)vs[j]);
+            end = dg_u64_to_chars(out, vs[j]);
+            assert_int_equal((size_t)(end - out), strlen(want));
+            assert_memory_equal(out, want, strlen(want));
+        }
+    }
+}
+
 static void test_buf_steal(void **state)
 {
     (void)state;
@@ -253,6 +360,9 @@ int main(void)
         cmocka_unit_test(test_buf_integers),
         cmocka_unit_test(test_buf_json_string),
         cmocka_unit_test(test_buf_json_string_appends),
+        cmocka_unit_test(test_buf_json_string_fast_path_boundaries),
+        cmocka_unit_test(test_buf_json_string_wrapped),
+        cmocka_unit_test(test_int_to_chars),
         cmocka_unit_test(test_buf_steal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -389,6 +389,105 @@ static void test_int_parse_custom_range(void **state)
 
 /* ---- dg_number_canonical ---- */
 
+/* The plain-integer fast path (<= 18 digits) and the general path (19+
+ * digits, exponents, fractions) must agree at the boundary. */
+static void test_int_parse_fast_path_boundaries(void **state)
+{
+    (void)state;
+    assert_true(int_ok("999999999999999999", INT64_MIN, INT64_MAX) == INT64_C(999999999999999999));
+    assert_true(int_ok("-999999999999999999", INT64_MIN, INT64_MAX) ==
+                -INT64_C(999999999999999999));
+    assert_true(int_ok("1000000000000000000", INT64_MIN, INT64_MAX) ==
+                INT64_C(1000000000000000000));
+    assert_true(int_ok("-1000000000000000000", INT64_MIN, INT64_MAX) ==
+                -INT64_C(1000000000000000000));
+    assert_true(int_ok("9223372036854775807", INT64_MIN, INT64_MAX) == INT64_MAX);
+    assert_true(int_ok("-9223372036854775808", INT64_MIN, INT64_MAX) == INT64_MIN);
+    assert_true(int_ok("-9223372036854775807", INT64_MIN, INT64_MAX) == INT64_MIN + 1);
+    int_fail("9999999999999999999", INT64_MIN, INT64_MAX, DG_ERANGE);
+    int_fail("-9223372036854775809", INT64_MIN, INT64_MAX, DG_ERANGE);
+    /* fast-path range checks give the general path's error */
+    int_fail("999999999999999999", 0, 1000, DG_ERANGE);
+    int_fail("-1", 0, 1000, DG_ERANGE);
+    dg_error err;
+    int64_t v = 5;
+    assert_int_equal(dg_int_parse("1001", 4, 0, 1000, &v, "qty", &err), DG_ERANGE);
+    assert_string_equal(err.message, "qty: 1001 is out of range (0..1000)");
+    assert_int_equal(v, 5);
+    /* what the fast path must leave to the general path */
+    int_fail("00", INT64_MIN, INT64_MAX, DG_EINVAL);
+    int_fail("-01", INT64_MIN, INT64_MAX, DG_EINVAL);
+    int_fail("-", INT64_MIN, INT64_MAX, DG_EINVAL);
+    int_fail("--1", INT64_MIN, INT64_MAX, DG_EINVAL);
+    int_fail("1 ", INT64_MIN, INT64_MAX, DG_EINVAL);
+    int_fail("1/", INT64_MIN, INT64_MAX, DG_EINVAL);
+    int_fail("1:", INT64_MIN, INT64_MAX, DG_EINVAL);
+    assert_int_equal(int_ok("-0", INT64_MIN, INT64_MAX), 0);
+    assert_int_equal(int_ok("0", 0, 0), 0);
+    assert_int_equal(int_ok("12e1", INT64_MIN, INT64_MAX), 120);
+    /* every length 1..18 of 9s, both signs, equals the value by arithmetic */
+    char buf[24];
+    int64_t want = 0;
+    for (int d = 1; d <= 18; d++) {
+        want = want * 10 + 9;
+        memset(buf, '9', (size_t)d);
+        buf[d] = '\0';
+        assert_true(int_ok(buf, INT64_MIN, INT64_MAX) == want);
+        buf[0] = '-';
+        memset(buf + 1, '9', (size_t)d);
+        buf[d + 1] = '\0';
+        assert_true(int_ok(buf, INT64_MIN, INT64_MAX) == -want);
+    }
+}
+
+static void test_decimal_parse_fast_path_boundaries(void **state)
+{
+    (void)state;
+    assert_int_equal(dec_ok("129.99", 2), 12999);
+    assert_int_equal(dec_ok("129.9", 2), 12990);
+    assert_int_equal(dec_ok("129", 2), 12900);
+    assert_int_equal(dec_ok("-0.05", 2), -5);
+    assert_int_equal(dec_ok("-0.00", 2), 0);
+    assert_int_equal(dec_ok("0.5", 1), 5);
+    assert_int_equal(dec_ok("19.990", 2), 1999); /* more digits than the scale: general path */
+    assert_true(dec_ok("9999999999999999.99", 2) == INT64_C(999999999999999999)); /* 18 */
+    assert_true(dec_ok("-9999999999999999.99", 2) == -INT64_C(999999999999999999));
+    assert_true(dec_ok("10000000000000000.00", 2) == INT64_C(1000000000000000000)); /* 19 */
+    dec_fail("99999999999999999.99", 2, DG_ERANGE);                                 /* 19 */
+    dec_fail("00.5", 2, DG_EINVAL);
+    dec_fail("1.", 2, DG_EINVAL);
+    dec_fail(".5", 2, DG_EINVAL);
+    dec_fail("-", 2, DG_EINVAL);
+    dec_fail("1.2.3", 2, DG_EINVAL);
+    dec_fail("19.999", 2, DG_EINVAL);
+    dec_fail("92233720368547758.08", 2, DG_ERANGE);
+    assert_true(dec_ok("92233720368547758.07", 2) == INT64_MAX);
+    assert_true(dec_ok("-92233720368547758.08", 2) == INT64_MIN);
+    assert_true(dec_ok("0.000000000000000001", 18) == 1);
+    assert_true(dec_ok("9.223372036854775807", 18) == INT64_MAX);
+    dec_fail("9.223372036854775808", 18, DG_ERANGE);
+    assert_true(dec_ok("-9223372036854775808", 0) == INT64_MIN);
+}
+
+static void test_decimal_to_chars(void **state)
+{
+    (void)state;
+    char out[DG_DECIMAL_CHARS_MAX];
+    size_t n = dg_decimal_to_chars(out, 12999, 2);
+    assert_int_equal(n, 6);
+    assert_memory_equal(out, "129.99", 6);
+    n = dg_decimal_to_chars(out, INT64_MIN, 0);
+    assert_memory_equal(out, "-9223372036854775808", n);
+    assert_int_equal(n, 20);
+    n = dg_decimal_to_chars(out, INT64_MIN, 18);
+    assert_memory_equal(out, "-9.223372036854775808", n);
+    n = dg_decimal_to_chars(out, -5, 18);
+    assert_memory_equal(out, "-0.000000000000000005", n);
+    assert_int_equal(n, 21);
+    assert_int_equal(dg_decimal_to_chars(out, 1, 19), 0);
+    assert_int_equal(dg_decimal_to_chars(out, 1, -1), 0);
+}
+
 static void test_number_canonical_basic(void **state)
 {
     (void)state;
@@ -521,6 +620,9 @@ int main(void)
         cmocka_unit_test(test_int_parse_int32_bounds),
         cmocka_unit_test(test_int_parse_int64_bounds),
         cmocka_unit_test(test_int_parse_custom_range),
+        cmocka_unit_test(test_int_parse_fast_path_boundaries),
+        cmocka_unit_test(test_decimal_parse_fast_path_boundaries),
+        cmocka_unit_test(test_decimal_to_chars),
         cmocka_unit_test(test_number_canonical_basic),
         cmocka_unit_test(test_number_canonical_unique),
         cmocka_unit_test(test_number_canonical_digits),

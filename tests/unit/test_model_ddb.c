@@ -10,8 +10,11 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include <cjson/cJSON.h>
+
 #include "dynagen/model.h"
 #include "model_fixture.h"
+#include "products.h"
 
 typedef struct fx {
     dg_arena *a;
@@ -406,6 +409,210 @@ static void test_marshal_key(void **state)
     assert_string_equal(f->e.message, "id: a key attribute cannot be empty");
 }
 
+/* ---------------------------------------------------------------- streaming vs cJSON */
+
+/* Decode json with dg_ddb_unmarshal (streaming) and with cJSON +
+ * dg_ddb_unmarshal_cjson; both must agree: same result code, and on success
+ * the same re-marshalled bytes, on a non-syntax error the same field and
+ * message. Returns the code. */
+static int both_agree(fx *f, const char *json)
+{
+    model_fx_item a, b;
+    int ra = unmarshal(f, json, &a);
+    dg_error ea = f->e;
+    char *ma = NULL;
+    if (ra == 0)
+        ma = strdup(marshal(f, &a));
+    cJSON *root = cJSON_Parse(json);
+    assert_non_null(root);
+    memset(&b, 0, sizeof b);
+    dg_error eb;
+    int rb = dg_ddb_unmarshal_cjson(&model_fx_item_desc, root, &b, f->a, &eb);
+    cJSON_Delete(root);
+    if (ra != rb)
+        print_error("%s: streaming %d (%s) vs cJSON %d (%s)\n", json, ra, ea.message, rb,
+                    eb.message);
+    assert_int_equal(ra, rb);
+    if (ra == 0) {
+        assert_int_equal(a.present, b.present);
+        assert_string_equal(ma, marshal(f, &b));
+    } else {
+        assert_string_equal(ea.field, eb.field);
+        assert_string_equal(ea.message, eb.message);
+    }
+    free(ma);
+    f->e = ea;
+    return ra;
+}
+
+static void test_streaming_matches_cjson(void **state)
+{
+    fx *f = *state;
+    static const char *const ok[] = {
+        MODEL_FX_FULL_DDB,
+        " { \"Name\" : { \"S\" : \"a b\" } ,\n\t\"price\":{\"N\":\"1.5\"} } ",
+        "{\"Na\\u006de\":{\"\\u0053\":\"escaped key and tag\"}}",
+        "{\"Name\":{\"S\":\"\\u00e9\\ud83d\\ude00 \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\"}}",
+        "{\"Name\":{\"S\":\"0123456789abcde\\u00e9\"},\"category\":{\"S\":\"0123456789abcdef\\n\"}}",
+        "{\"Name\":{\"S\":\"caf\xc3\xa9 0123456789 \xe2\x80\x94 0123456789\"}}",
+        "{\"Unknown\":{\"M\":{\"a\":{\"L\":[{\"N\":\"1\"},{\"B\":\"AA==\"},{\"NULL\":true}]}}},"
+        "\"stock\":{\"N\":\"5\"}}",
+        "{\"tags\":{\"SS\":[\"a\",\"b\\u0062\",\"\"]},\"sizes\":{\"NS\":[\"1e2\",\"-0\"]}}",
+        "{\"specs\":{\"M\":{\"k\\u00e9y\":{\"S\":\"v\"},\"drop\":{\"NULL\":true},\"x\":{\"S\":\"\"}}}}",
+        "{\"prices\":{\"M\":{}},\"scores\":{\"L\":[]},\"parts\":{\"L\":[{\"M\":{}}]}}",
+        "{\"views\":{\"N\":\"-9223372036854775808\"},\"stock\":{\"N\":\"1E3\"}}",
+        "{\"active\":{\"BOOL\":false},\"rating\":{\"N\":\"4.25\"},\"thumb\":{\"B\":\"AAEC\"}}",
+        "{\"price\":{\"NULL\":false}}",
+        "{\"Name\":{\"S\":\"dup 1\"},\"Name\":{\"S\":\"dup 2\"}}",
+        "{}",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        assert_int_equal(both_agree(f, ok[i]), 0);
+    static const char *const bad[] = {
+        "{\"price\":{\"S\":\"1\",\"N\":\"1\"}}", /* shape before type */
+        "{\"price\":{\"N\":1,\"S\":\"1\"}}",
+        "{\"active\":{\"BOOL\":1,\"S\":\"1\"}}",
+        "{\"tags\":{\"SS\":\"a\",\"S\":\"1\"}}",
+        "{\"price\":{}}",
+        "{\"price\":\"1\"}",
+        "{\"price\":[]}",
+        "{\"dims\":{\"M\":[]}}",
+        "{\"dims\":{\"M\":\"x\"}}",
+        "{\"specs\":{\"M\":[]}}",
+        "{\"scores\":{\"L\":{}}}",
+        "{\"scores\":{\"L\":[{\"N\":\"1\"},{\"SS\":[]}]}}",
+        "{\"tags\":{\"SS\":[\"a\",1]}}",
+        "{\"sizes\":{\"NS\":[\"1\",\"x\"]}}",
+        "{\"Name\":{\"S\":\"a\xff\"}}",
+        "{\"Name\":{\"S\":\"a\\u00e9\xff\"}}",
+        "{\"specs\":{\"M\":{\"a\":{\"S\":\"\xc3\"}}}}",
+        "{\"stock\":{\"N\":\"99999999999\"}}",
+        "{\"stock\":{\"N\":\" 1\"}}",
+        "{\"price\":{\"N\":\"0.001\"}}",
+        "{\"rating\":{\"N\":\"1e999\"}}",
+        "{\"thumb\":{\"B\":\"!!!!\"}}",
+        "{\"created_at\":{\"N\":\"253402300800000\"}}",
+        "{\"active\":{\"BOOL\":null}}",
+        "{\"parts\":{\"L\":[{\"M\":{\"qty\":{\"S\":\"1\"}}}]}}",
+        "[1]",
+        "\"str\"",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_not_equal(both_agree(f, bad[i]), 0);
+}
+
+/* Nesting: an ignored attribute may nest as deep as DynamoDB allows (32
+ * documents); typed objects stop at DG_JSON_MAX_DEPTH like the cJSON walk. */
+static void test_streaming_depth(void **state)
+{
+    fx *f = *state;
+    dg_buf j = DG_BUF_INIT;
+    dg_buf_puts(&j, "{\"Unknown\":");
+    for (int i = 0; i < 31; i++)
+        dg_buf_puts(&j, "{\"M\":{\"k\":");
+    dg_buf_puts(&j, "{\"S\":\"deep\"}");
+    for (int i = 0; i < 31; i++)
+        dg_buf_puts(&j, "}}");
+    dg_buf_puts(&j, ",\"stock\":{\"N\":\"4\"}}");
+    model_fx_item it;
+    assert_int_equal(unmarshal(f, dg_buf_cstr(&j), &it), 0);
+    assert_int_equal(it.stock, 4);
+    /* far beyond: a clean error, no recursion */
+    dg_buf_reset(&j);
+    dg_buf_puts(&j, "{\"Unknown\":");
+    for (int i = 0; i < 5000; i++)
+        dg_buf_puts(&j, "{\"M\":{\"k\":");
+    assert_int_equal(unmarshal(f, dg_buf_cstr(&j), &it), DG_EINVAL);
+    assert_non_null(strstr(f->e.message, "invalid DynamoDB JSON at byte"));
+    assert_non_null(strstr(f->e.message, "nested deeper than"));
+    dg_buf_free(&j);
+}
+
+static void test_streaming_syntax_errors(void **state)
+{
+    fx *f = *state;
+    static const char *const bad[] = {
+        "{\"Name\":{\"S\":\"x\"}",         "{\"Name\":{\"S\":\"x\"},}",   "{\"Name\":{\"S\":\"x\"}}]",
+        "{\"Name\" {\"S\":\"x\"}}",       "{\"Name\":{\"S\":\"x\"}x}",   "{\"Name\":{\"S\":\"x\n\"}}",
+        "{\"Name\":{\"S\":\"\\q\"}}",     "{\"Name\":{\"S\":\"\\ud800\"}}", "{\"Name\":{\"S\":\"x}}",
+        "{\"Unknown\":{\"S\":\"\xff\"}}", "{\"Unknown\":[1,]}",         "{\"Unknown\":tru}",
+        "{\"Unknown\":01}",               "{'Name':1}",                 "{\"Name\":{\"S\":\"x\"}} {",
+        "{\"N\xc3\":{\"S\":\"x\"}}",
+    };
+    model_fx_item it;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        int rc = unmarshal(f, bad[i], &it);
+        if (rc != DG_EINVAL)
+            print_error("accepted: %s\n", bad[i]);
+        assert_int_equal(rc, DG_EINVAL);
+        if (strstr(f->e.message, "invalid DynamoDB JSON at byte") == NULL &&
+            strstr(f->e.message, "unexpected data after the JSON value") == NULL)
+            print_error("%s: %s\n", bad[i], f->e.message);
+        assert_true(strstr(f->e.message, "invalid DynamoDB JSON at byte") != NULL ||
+                    strstr(f->e.message, "unexpected data after the JSON value") != NULL);
+    }
+}
+
+/* Strings: views, unescaping into the arena, and every copy is independent of
+ * the input buffer (which unmarshal() frees before we look). */
+static void test_streaming_strings_are_arena_copies(void **state)
+{
+    fx *f = *state;
+    model_fx_item it;
+    assert_int_equal(unmarshal(f,
+                               "{\"Name\":{\"S\":\"plain\"},\"category\":{\"S\":\"a\\tb\"},"
+                               "\"specs\":{\"M\":{\"k1\":{\"S\":\"v1\"},\"k\\u0032\":{\"S\":\"v\\n\"}}},"
+                               "\"tags\":{\"SS\":[\"t1\",\"t\\u00e9\"]}}",
+                               &it),
+                     0);
+    assert_true(dg_str_eq_cstr(it.name, "plain"));
+    assert_int_equal(it.name.ptr[it.name.len], '\0');
+    assert_true(dg_str_eq_cstr(it.category, "a\tb"));
+    assert_int_equal(it.specs.count, 2);
+    assert_true(dg_str_eq_cstr(it.specs.keys[0], "k1"));
+    assert_true(dg_str_eq_cstr(it.specs.keys[1], "k2"));
+    assert_true(dg_str_eq_cstr(((dg_str *)it.specs.values)[1], "v\n"));
+    assert_int_equal(it.tags.count, 2);
+    assert_true(dg_str_eq_cstr(it.tags.items[1], "t\xc3\xa9"));
+    /* \u0000 is kept with its exact length (cJSON's C strings stop at it) */
+    assert_int_equal(unmarshal(f, "{\"Name\":{\"S\":\"a\\u0000b\"}}", &it), 0);
+    assert_int_equal(it.name.len, 3);
+    assert_memory_equal(it.name.ptr, "a\0b", 3);
+}
+
+/* The generator's precomputed names equal what the runtime would compute. */
+static void check_keys(const dg_object_desc *d)
+{
+    for (uint32_t i = 0; i < d->field_count; i++) {
+        const dg_field_desc *fd = &d->fields[i];
+        assert_int_equal(fd->name_len, strlen(fd->name));
+        assert_int_equal(fd->attr_len, strlen(fd->attr));
+        dg_buf k = DG_BUF_INIT;
+        dg_buf_json_string(&k, fd->attr, strlen(fd->attr));
+        dg_buf_putc(&k, ':');
+        assert_non_null(fd->attr_key);
+        assert_int_equal(fd->attr_key_len, k.len);
+        assert_string_equal(fd->attr_key, dg_buf_cstr(&k));
+        dg_buf_reset(&k);
+        dg_buf_json_string(&k, fd->name, strlen(fd->name));
+        dg_buf_putc(&k, ':');
+        assert_non_null(fd->name_key);
+        assert_int_equal(fd->name_key_len, k.len);
+        assert_string_equal(fd->name_key, dg_buf_cstr(&k));
+        dg_buf_free(&k);
+        if (fd->object != NULL)
+            check_keys(fd->object);
+        if (fd->elem != NULL && fd->elem->object != NULL)
+            check_keys(fd->elem->object);
+    }
+}
+
+static void test_generated_precomputed_keys(void **state)
+{
+    (void)state;
+    check_keys(&product_desc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -426,6 +633,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_malformed_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ttl_and_timestamp_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_marshal_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_streaming_matches_cjson, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_streaming_depth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_streaming_syntax_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_streaming_strings_are_arena_copies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_generated_precomputed_keys, setup, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     dg_model_cleanup();

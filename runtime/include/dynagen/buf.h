@@ -31,9 +31,34 @@ int dg_buf_putc(dg_buf *b, char c);
 int dg_buf_printf(dg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int dg_buf_int64(dg_buf *b, int64_t v);   /* decimal text */
 int dg_buf_uint64(dg_buf *b, uint64_t v);
+/* Decimal text of v at dst (no NUL); returns the end. Writes at most
+ * DG_INT_CHARS_MAX bytes ("-9223372036854775808" is 20). */
+#define DG_INT_CHARS_MAX 20
+char *dg_u64_to_chars(char *dst, uint64_t v);
+char *dg_i64_to_chars(char *dst, int64_t v);
+/* Room for n more bytes (plus the NUL) at b->data + b->len, growing the
+ * buffer if needed; NULL when the buffer has failed. Write there, then
+ * dg_buf_commit(b, end) to take the bytes in. */
+static inline char *dg_buf_room(dg_buf *b, size_t n)
+{
+    if (!b->failed && b->cap - b->len > n)
+        return b->data + b->len;
+    if (dg_buf_reserve(b, n) != 0)
+        return NULL;
+    return b->data + b->len;
+}
+static inline void dg_buf_commit(dg_buf *b, char *end)
+{
+    b->len = (size_t)(end - b->data);
+    b->data[b->len] = '\0';
+}
 /* JSON string literal with quotes; escapes ", \, control chars; input must be valid UTF-8
  * (bytes are copied as-is, no \u escaping of non-ASCII). */
 int dg_buf_json_string(dg_buf *b, const char *s, size_t n);
+/* pre[0..pn), the JSON string literal of s[0..n), post[0..qn), in one
+ * reservation (e.g. ",", key, ":" or "{\"S\":", value, "}"). */
+int dg_buf_json_string_wrapped(dg_buf *b, const char *pre, size_t pn, const char *s, size_t n,
+                               const char *post, size_t qn);
 /* Ensures NUL termination and returns data ("" for an empty, never-grown buffer). */
 const char *dg_buf_cstr(dg_buf *b);
 /* Transfer ownership of data to the caller (must free()); buffer reset to empty. */

@@ -26,6 +26,11 @@ int dg_decimal_parse(const char *s, size_t n, int scale, int64_t *unscaled, cons
 /* Append the canonical text: exactly `scale` fraction digits ("19.99", "-0.05", "20.00", "7" at scale 0). */
 int dg_decimal_format(dg_buf *b, int64_t unscaled, int scale);
 
+/* The same text written at dst (no NUL); returns its length, 0 when the scale
+ * is outside 0..DG_DECIMAL_MAX_SCALE. dst must hold DG_DECIMAL_CHARS_MAX bytes. */
+#define DG_DECIMAL_CHARS_MAX 48
+size_t dg_decimal_to_chars(char *dst, int64_t unscaled, int scale);
+
 /* Parse an integer literal (optional '-', digits; also accepts an exponent/fraction
  * form only if it denotes an integer exactly, e.g. "1e3", "5.0"). DG_ERANGE when out
  * of [min, max]. */

@@ -40,7 +40,7 @@
 
 /* Bumped whenever descriptor layout or semantics change; generated headers
  * refuse to compile against a different runtime ("regenerate"). */
-#define DG_RUNTIME_ABI 1
+#define DG_RUNTIME_ABI 2
 
 typedef enum dg_type {
     DG_TYPE_STRING = 1,
@@ -122,6 +122,15 @@ struct dg_field_desc {
     uint32_t enum_count;
     const dg_field_desc *elem;     /* LIST element / MAP value / set member constraints (or NULL) */
     const dg_object_desc *object;  /* OBJECT (and elem of type OBJECT) */
+    /* Precomputed by the generator (ABI 2) so the codecs never strlen or
+     * escape a name per field. 0 / NULL (hand-written descriptors) means
+     * "derive from name / attr at run time"; when set they must match. */
+    uint32_t name_len;             /* strlen(name) */
+    uint32_t attr_len;             /* strlen(attr) */
+    const char *name_key;          /* name as a JSON string and ':' ("\"product_id\":") */
+    const char *attr_key;          /* attr likewise ("\"ProductID\":") */
+    uint32_t name_key_len;         /* strlen(name_key) */
+    uint32_t attr_key_len;         /* strlen(attr_key) */
 };
 
 struct dg_object_desc {
@@ -196,7 +205,13 @@ int dg_ddb_marshal(const dg_object_desc *d, const void *obj, dg_buf *out, dg_err
  * DG_EINVAL naming it. Strings/bytes are copied into the arena. */
 int dg_ddb_unmarshal_cjson(const dg_object_desc *d, const void *item, void *obj, dg_arena *a,
                            dg_error *err);
-/* Same, parsing `json` (an attribute map) with cJSON first; len bytes, need not be NUL-terminated. */
+/* Same from the text of an attribute map (len bytes, need not be NUL-terminated),
+ * decoded in one pass by the runtime's strict streaming JSON reader: no tree,
+ * strings copied (or unescaped) straight into the arena. Type errors, unknown
+ * attributes, {"NULL":...} and the depth limit behave as in
+ * dg_ddb_unmarshal_cjson; syntax errors read "invalid DynamoDB JSON at byte N:
+ * ..." (the reader is stricter than cJSON: e.g. invalid UTF-8 or a lone
+ * surrogate anywhere in the text is rejected, also in ignored attributes). */
 int dg_ddb_unmarshal(const dg_object_desc *d, const char *json, size_t len, void *obj, dg_arena *a,
                      dg_error *err);
 

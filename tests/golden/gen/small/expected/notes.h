@@ -10,8 +10,8 @@
 #include "dynagen/model.h"
 #include "dynagen/store.h"
 
-#if DG_RUNTIME_ABI != 1
-#error "notes.h was generated for dynagen runtime ABI 1: run make generate"
+#if DG_RUNTIME_ABI != 2
+#error "notes.h was generated for dynagen runtime ABI 2: run make generate"
 #endif
 
 /* Field numbers of note_t: bit n of `present`. */
