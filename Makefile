@@ -84,12 +84,29 @@ $(LIBDYNAGEN): $(RUNTIME_OBJ)
 
 # ---------------------------------------------------------------- generated code
 SCHEMAS := $(wildcard schema/*.yaml)
-GEN_SRC := $(wildcard generated/*.c)
+GEN_SRC := $(filter-out generated/main.c,$(wildcard generated/*.c))
 GEN_OBJ := $(GEN_SRC:%.c=$(B)/%.o)
 
 $(B)/generated/%.o: generated/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(RT_CFLAGS) -Igenerated -c $< -o $@
+
+# The bootstrap: generated routes + runtime in one binary (dist/lambda.zip wraps it).
+BOOTSTRAP := $(B)/bin/dynagen-api
+$(BOOTSTRAP): $(B)/generated/main.o $(GEN_OBJ) $(LIBDYNAGEN)
+	@mkdir -p $(@D)
+	$(CC) $(LDSAN) -o $@ $^ $(RT_LIBS)
+
+CREATE_TABLES := $(B)/bin/dynagen-create-tables
+$(B)/local/create-tables/%.o: local/create-tables/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(RT_CFLAGS) -Igenerated -c $< -o $@
+$(CREATE_TABLES): $(B)/local/create-tables/main.o $(GEN_OBJ) $(LIBDYNAGEN)
+	@mkdir -p $(@D)
+	$(CC) $(LDSAN) -o $@ $^ $(RT_LIBS)
+
+.PHONY: bootstrap
+bootstrap: $(BOOTSTRAP) $(CREATE_TABLES)
 
 .PHONY: generate check-generated
 generate: bin/dynagen
@@ -109,6 +126,7 @@ $(TGEN)/.stamp: $(TEST_SCHEMAS) $(DYNAGEN) $(wildcard runtime/include/dynagen/*.
 	@mkdir -p $(@D)
 	@rm -f $(TGEN)/*.c $(TGEN)/*.h $(TGEN)/*.o $(TGEN_LIB)
 	$(DYNAGEN) generate $(TEST_SCHEMAS) --out $(TGEN)/ --no-tfvars -q
+	@rm -f $(TGEN)/main.c $(TGEN)/dynagen_app.c $(TGEN)/*_routes.c # the app is the real schema's
 	@for f in $(TGEN)/*.c; do \
 	  echo "$(CC) ... -c $$f"; \
 	  $(CC) $(RT_CFLAGS) -I$(TGEN) -c $$f -o $${f%.c}.o || exit 1; \
@@ -149,7 +167,7 @@ $(B)/tests/integration/test_%: $(B)/tests/integration/test_%.o $(INTEG_SUPPORT_O
 	  $(call pkglibs,cmocka) $(RT_LIBS)
 
 .PHONY: all unit-tests integration-tests
-all: bin/dynagen $(DYNAGEN) $(LIBDYNAGEN) $(GEN_OBJ)
+all: bin/dynagen $(DYNAGEN) $(LIBDYNAGEN) $(GEN_OBJ) $(BOOTSTRAP) $(CREATE_TABLES)
 unit-tests: $(UNIT_BIN)
 integration-tests: $(INTEG_BIN)
 
@@ -160,12 +178,10 @@ test:
 
 -include mk/*.mk
 
-# The local stack (DynamoDB Local + lambda-local + bootstrap) is issue 4's work.
+# The local stack: DynamoDB Local + lambda-local running the real bootstrap.
 .PHONY: run
 run:
-	@echo "make run: the local stack is not built yet (DynamoDB client: issue 3; Lambda runtime and" >&2
-	@echo "lambda-local: issue 4). What works today: make test, make generate, make bench-codec." >&2
-	@exit 2
+	@bash scripts/run.sh
 
 .PHONY: format
 format:

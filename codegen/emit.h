@@ -28,6 +28,9 @@ void cg_emit_tfvars(cg_output *o, const char *envs_dir, cg_table **tables, size_
 /* <out_dir>/openapi.yaml for every table with an api: block */
 void cg_emit_openapi(cg_output *o, const char *out_dir, cg_table **tables, size_t n);
 
+/* <out_dir>/<table>_routes.c, dynagen_app.{h,c} and main.c (the bootstrap) */
+void cg_emit_routes(cg_output *o, const char *out_dir, cg_table **tables, size_t n);
+
 /* helpers shared by emitters */
 void cg_c_string(cg_sb *b, const char *s);
 const char *cg_c_type(const cg_attr *a);

@@ -263,6 +263,7 @@ int main(int argc, char **argv)
         cg_emit_model_json(&out, od, tables[i]);
     }
     cg_emit_openapi(&out, od, tables, ntables);
+    cg_emit_routes(&out, od, tables, ntables);
     if (td)
         cg_emit_tfvars(&out, td, tables, ntables);
 
