@@ -204,7 +204,8 @@ static void object_schema(cg_sb *b, const cg_object *o, bool input, bool top)
             continue;
         ind(b, 8), cg_sb_printf(b, "%s:\n", a->name);
         schema_of(b, a, 10, input);
-        if (a->description && a->type != CG_DECIMAL && a->type != CG_TTL && a->type != CG_OBJECT)
+        if (a->description && a->type != CG_DECIMAL && a->type != CG_TTL && a->type != CG_OBJECT &&
+            !(a->generate == CG_GEN_VERSION && input))
             ind(b, 10), cg_sb_printf(b, "description: %s\n", yq(a->description));
         if (a->generate == CG_GEN_VERSION && input)
             ind(b, 10), cg_sb_puts(b, "description: \"The version you read (optimistic concurrency); or send If-Match.\"\n");
