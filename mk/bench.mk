@@ -32,3 +32,26 @@ bench-codec: bench-codec-build
 
 bench-generate: bin/dynagen
 	@bash bench/generate.sh bin/dynagen
+
+# ---------------------------------------------------------------- bench-ddb
+#   make bench-ddb        GetItem + PutItem against one DynamoDB Local (started
+#                         and stopped by bench/ddb.sh): dynagen's client vs
+#                         @aws-sdk/client-dynamodb v3 (keep-alive), same run;
+#                         client CPU per request (getrusage / process.cpuUsage)
+#                         and p50/p99 latency; last line
+#                         ratio=<node CPU per request / dynagen CPU per request>
+# Knobs: N (2000 requests per operation), WARMUP (500), PASSES (3).
+BENCH_DDB := $(BENCH_OUT)/bench_ddb
+
+$(BENCH_DDB): bench/bench_ddb.c $(BENCH_GEN_OBJ) $(BENCH_B)/libdynagen.a | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(BENCH_GEN_OBJ) $(BENCH_B)/libdynagen.a $(RT_LIBS)
+
+.PHONY: bench-ddb bench-ddb-build
+bench-ddb-build:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory VARIANT=release $(BENCH_B)/libdynagen.a $(BENCH_GEN_OBJ)
+	@$(MAKE) --no-print-directory VARIANT=release $(BENCH_DDB)
+
+bench-ddb: bench-ddb-build
+	@bash bench/ddb.sh $(BENCH_DDB)

@@ -466,14 +466,16 @@ static int send_once(dg_ddb_client *c, const char *target, const char *body, siz
 typedef enum last_kind { LAST_NONE, LAST_TRANSPORT, LAST_THROTTLE, LAST_SERVER } last_kind;
 
 static int give_up(dg_ddb_client *c, const char *op, last_kind kind, const dg_error *last,
-                   int attempts, const char *why, dg_error *err)
+                   int attempts, const char *why, bool unanswered, dg_error *err)
 {
     (void)c;
     int code = kind == LAST_THROTTLE ? DG_ETHROTTLED
                : kind == LAST_SERVER ? DG_ESERVICE
                                       : DG_EIO;
-    dg_error_set(err, code, NULL, "DynamoDB %s: %s after %d attempt%s: %s", op, why, attempts,
-                 attempts == 1 ? "" : "s", last->message);
+    /* an attempt that went unanswered may have been applied: say so */
+    dg_error_set(err, code, NULL, "DynamoDB %s: %s after %d attempt%s: %s%s", op, why, attempts,
+                 attempts == 1 ? "" : "s", last->message,
+                 unanswered ? " (an earlier attempt went unanswered: a write may have been applied)" : "");
     if (err != NULL)
         snprintf(err->type, sizeof err->type, "%s", last->type);
     return code;
@@ -598,13 +600,17 @@ int dg_ddb_call(dg_ddb_client *c, const char *op, const char *body, size_t len, 
         }
 
         if (attempt + 1 >= c->opts.max_attempts)
-            return give_up(c, op, kind, &last, res->attempts, "gave up", err);
+        {
+            res->ambiguous_retry = unanswered;
+            return give_up(c, op, kind, &last, res->attempts, "gave up", unanswered, err);
+        }
         long pause = dg_ddb_backoff_ms(c, attempt);
         bool deadline_hit;
         if (dg_ddb_pause(c, pause, start_ns, &deadline_hit) != 0) {
             if (deadline_hit)
                 return deadline_error(op, res->attempts, &last, err);
-            return give_up(c, op, kind, &last, res->attempts, "retry time budget spent", err);
+            res->ambiguous_retry = unanswered;
+            return give_up(c, op, kind, &last, res->attempts, "retry time budget spent", unanswered, err);
         }
     }
 }

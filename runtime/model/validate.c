@@ -412,6 +412,8 @@ static int validate_value(vctx *c, const dg_field_desc *f, const void *v, int de
             if (!dg_utf8_valid(m->keys[i].ptr, m->keys[i].len) ||
                 (m->keys[i].len > 0 && m->keys[i].ptr == NULL))
                 return fail(c, DG_EINVAL, "key #%zu is not valid UTF-8", i);
+            if (m->keys[i].len == 0) /* DynamoDB rejects empty attribute names inside maps */
+                return fail(c, DG_EINVAL, "keys cannot be empty");
         }
         ptrdiff_t d = dg_model_first_duplicate(m->keys, m->count);
         if (d == -2)

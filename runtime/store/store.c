@@ -215,13 +215,71 @@ static int item_json(dg_store *s, void *obj, bool current, int64_t v, dg_buf *ou
     return 0;
 }
 
+static int cmp_str_items(const void *x, const void *y)
+{
+    const cJSON *a = *(const cJSON *const *)x, *b = *(const cJSON *const *)y;
+    return strcmp(a->valuestring ? a->valuestring : "", b->valuestring ? b->valuestring : "");
+}
+
+/* DynamoDB normalises numbers ("19.90" -> "19.9") and keeps sets in its own
+ * order: bring an AttributeValue tree to that form before comparing. */
+static bool normalize_av(cJSON *node, dg_arena *a)
+{
+    for (cJSON *it = node ? node->child : NULL; it; it = it->next) {
+        if (it->string && (!strcmp(it->string, "N")) && cJSON_IsString(it)) {
+            dg_str c;
+            dg_error e;
+            if (dg_number_canonical(it->valuestring, strlen(it->valuestring), a, &c, NULL, &e))
+                return false;
+            char *t = dg_arena_strndup(a, c.ptr, c.len);
+            if (!t || !cJSON_SetValuestring(it, t))
+                return false;
+        } else if (it->string && (!strcmp(it->string, "SS") || !strcmp(it->string, "NS") ||
+                                  !strcmp(it->string, "BS")) && cJSON_IsArray(it)) {
+            int n = cJSON_GetArraySize(it);
+            if (n <= 0)
+                continue;
+            cJSON **v = malloc((size_t)n * sizeof *v);
+            if (!v)
+                return false;
+            int k = 0;
+            while (it->child)
+                v[k++] = cJSON_DetachItemViaPointer(it, it->child);
+            if (!strcmp(it->string, "NS"))
+                for (int i = 0; i < n; i++) {
+                    dg_str c;
+                    dg_error e;
+                    if (cJSON_IsString(v[i]) &&
+                        !dg_number_canonical(v[i]->valuestring, strlen(v[i]->valuestring), a, &c, NULL, &e)) {
+                        char *t = dg_arena_strndup(a, c.ptr, c.len);
+                        if (t)
+                            cJSON_SetValuestring(v[i], t);
+                    }
+                }
+            qsort(v, (size_t)n, sizeof *v, cmp_str_items);
+            for (int i = 0; i < n; i++)
+                cJSON_AddItemToArray(it, v[i]);
+            free(v);
+        } else if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
+            if (!normalize_av(it, a))
+                return false;
+        }
+    }
+    return true;
+}
+
 static bool same_item(const char *json, const cJSON *item)
 {
     if (!item)
         return false;
     cJSON *mine = cJSON_Parse(json);
-    bool eq = mine && cJSON_Compare(mine, item, true);
+    cJSON *theirs = cJSON_Duplicate(item, true);
+    dg_arena *a = dg_arena_new(0);
+    bool eq = mine && theirs && a && normalize_av(mine, a) && normalize_av(theirs, a) &&
+              cJSON_Compare(mine, theirs, true);
     cJSON_Delete(mine);
+    cJSON_Delete(theirs);
+    dg_arena_destroy(a);
     return eq;
 }
 
@@ -440,6 +498,8 @@ int dg_store_get_version(dg_store *s, const void *key_obj, int64_t version, void
     int rc = get_raw(s, key_obj, true, version, false, NULL, NULL, &res, err);
     if (!rc && res.item) {
         rc = decode_item(s, (cJSON *)res.item, out, a, err);
+        if (!rc && expired(s, out))
+            rc = dg_error_set(err, DG_ENOTFOUND, "version", "version %lld not found (expired)", (long long)version);
         goto done;
     }
     if (rc)
@@ -448,9 +508,11 @@ int dg_store_get_version(dg_store *s, const void *key_obj, int64_t version, void
     dg_ddb_result_clean_up(&res);
     rc = get_raw(s, key_obj, true, s->t->current_version, true, NULL, NULL, &res, err);
     int64_t latest;
-    if (!rc && res.item && read_latest(res.item, &latest) && latest == version)
+    if (!rc && res.item && read_latest(res.item, &latest) && latest == version) {
         rc = decode_item(s, (cJSON *)res.item, out, a, err);
-    else if (!rc)
+        if (!rc && expired(s, out))
+            rc = dg_error_set(err, DG_ENOTFOUND, "version", "version %lld not found (expired)", (long long)version);
+    } else if (!rc)
         rc = dg_error_set(err, DG_ENOTFOUND, "version", "version %lld not found", (long long)version);
 done:
     dg_ddb_result_clean_up(&res);
@@ -827,7 +889,8 @@ int dg_store_list_versions(dg_store *s, const void *key_obj, const char *cursor,
         void *slot = page_slot(s, page);
         if ((rc = decode_item(s, (cJSON *)cur.item, slot, a, err)))
             goto out;
-        page->count++;
+        if (!expired(s, slot))
+            page->count++;
     }
     for (cJSON *it = items ? items->child : NULL; it && page->count < (size_t)limit; it = it->next) {
         void *slot = page_slot(s, page);

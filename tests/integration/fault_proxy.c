@@ -115,14 +115,43 @@ static int reply(int fd, int status, const char *reason, const char *body, const
     return write_all(fd, body, strlen(body));
 }
 
+/* xorshift64*: small, seedable, good enough to spread faults. */
+static unsigned long long next_rand(fault_proxy *p)
+{
+    unsigned long long x = p->rng;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    p->rng = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
 static fp_fault take_fault(fault_proxy *p)
 {
     pthread_mutex_lock(&p->mu);
     fp_fault f = FP_NONE;
+    p->seen++;
     if (p->fault_count > 0) {
         p->fault_count--;
-        p->faulted++;
         f = p->fault;
+    } else {
+        int total = 0;
+        for (int k = 0; k <= FP_BAD_CRC; k++)
+            total += p->rate_permille[k];
+        if (total > 0) {
+            int r = (int)((next_rand(p) >> 11) % 1000u);
+            for (int k = 0; k <= FP_BAD_CRC; k++) {
+                if (r < p->rate_permille[k]) {
+                    f = (fp_fault)k;
+                    break;
+                }
+                r -= p->rate_permille[k];
+            }
+        }
+    }
+    if (f != FP_NONE) {
+        p->faulted++;
+        p->faulted_kind[f]++;
     }
     pthread_mutex_unlock(&p->mu);
     return f;
@@ -235,6 +264,41 @@ void fp_set_fault(fault_proxy *p, fp_fault f, int count)
     p->fault = f;
     p->fault_count = count;
     pthread_mutex_unlock(&p->mu);
+}
+
+int fp_set_fault_rate(fault_proxy *p, unsigned long long seed, int throttle_pct,
+                      int server_error_pct, int reset_before_pct, int drop_response_pct)
+{
+    if (throttle_pct < 0 || server_error_pct < 0 || reset_before_pct < 0 || drop_response_pct < 0 ||
+        throttle_pct + server_error_pct + reset_before_pct + drop_response_pct > 100)
+        return -1;
+    pthread_mutex_lock(&p->mu);
+    memset(p->rate_permille, 0, sizeof p->rate_permille);
+    p->rate_permille[FP_THROTTLE] = throttle_pct * 10;
+    p->rate_permille[FP_SERVER_ERROR] = server_error_pct * 10;
+    p->rate_permille[FP_RESET_BEFORE] = reset_before_pct * 10;
+    p->rate_permille[FP_DROP_RESPONSE] = drop_response_pct * 10;
+    p->rng = seed ? seed : 0x9E3779B97F4A7C15ULL; /* xorshift state must not be 0 */
+    pthread_mutex_unlock(&p->mu);
+    return 0;
+}
+
+int fp_faulted_kind(fault_proxy *p, fp_fault f)
+{
+    if ((int)f < 0 || f > FP_BAD_CRC)
+        return 0;
+    pthread_mutex_lock(&p->mu);
+    int n = p->faulted_kind[f];
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
+
+int fp_seen(fault_proxy *p)
+{
+    pthread_mutex_lock(&p->mu);
+    int n = p->seen;
+    pthread_mutex_unlock(&p->mu);
+    return n;
 }
 
 int fp_forwarded(fault_proxy *p)

@@ -83,7 +83,8 @@ typedef struct dg_ddb_result {
     const cJSON *responses; /* BatchGet Responses / TransactGet Responses */
     int attempts;           /* HTTP attempts this call took (refused connections and libcurl's
                                own resend on a dead keep-alive connection included) */
-    bool ambiguous_retry;   /* a write's condition failed on a retry after an unanswered attempt */
+    bool ambiguous_retry;   /* a write's condition failed on a retry after an unanswered attempt,
+                               or the call gave up after an unanswered attempt (it may have applied) */
 } dg_ddb_result;
 
 void dg_ddb_result_init(dg_ddb_result *r);
