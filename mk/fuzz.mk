@@ -59,3 +59,13 @@ fuzz: fuzz-build
 
 fuzz-smoke: fuzz-build
 	@FUZZ_SECONDS=10 bash tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+# The DAX wire decoders (runtime/dax): core + dax + SigV4 (requests sign
+# authorizeConnection). Seeds: the captured responses with a method byte.
+FUZZ_DAX_SRC := $(wildcard runtime/core/*.c runtime/dax/*.c) runtime/aws/sigv4.c
+FUZZ_DAX_OBJ := $(FUZZ_DAX_SRC:%.c=$(FUZZ_B)/obj/%.o)
+
+$(FUZZ_B)/fuzz_dax_cbor: tests/fuzz/fuzz_dax_cbor.c $(FUZZ_DAX_OBJ) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_OPT) $(FUZZ_WARN) -fsanitize=fuzzer -Iruntime/include \
+	  $(call pkgcflags,$(RT_PKGS)) -o $@ $< $(FUZZ_DAX_OBJ) $(RT_LIBS)
