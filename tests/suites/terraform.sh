@@ -2,7 +2,9 @@
 # Terraform, offline: `terraform fmt -check`, then for bootstrap/, every module
 # and every environment: init (no backend, provider from the local mirror),
 # validate, and the mock-provider tests (tests/*.tftest.hcl, each `run` block
-# counted). Last, the schema-change test: a copy of schema/products.yaml gains
+# counted). A directory with input files, tests/inputs/<name>.tfvars (the
+# stack: one per environment shape), runs its tests once per file, with
+# -var-file. Last, the schema-change test: a copy of schema/products.yaml gains
 # a GSI, `dynagen generate` rewrites the tfvars of a scratch copy of
 # terraform/, and the dev plan must gain that index.
 #
@@ -149,9 +151,18 @@ fi
 
 # ---- 2. every root and module ----------------------------------------------------
 check_dir() { # dir label
+  local inputs input
   if tf_init "$1" "$2"; then
     tf_validate "$1" "$2"
-    tf_test "$1" "$2"
+    inputs=("$1"/tests/inputs/*.tfvars)
+    if [[ -f ${inputs[0]} ]]; then
+      for input in "${inputs[@]}"; do
+        input=${input##*/}
+        tf_test "$1" "$2.${input%.tfvars}" -var-file="tests/inputs/$input"
+      done
+    else
+      tf_test "$1" "$2"
+    fi
   else
     ko "$2: validate (not initialised)"
     ko "$2: test (not initialised)"
@@ -244,10 +255,13 @@ job() { # index
   fi
 }
 
-# Longest first: the schema change and the environments.
+# Longest first: the stack (one plan per environment shape and run), the
+# schema change and the environments.
+long() { [[ $1 == modules.stack || $1 == schema-change || $1 == envs.* ]]; }
 order=()
-for i in "${!labels[@]}"; do [[ ${labels[$i]} == schema-change || ${labels[$i]} == envs.* ]] && order+=("$i"); done
-for i in "${!labels[@]}"; do [[ ${labels[$i]} == schema-change || ${labels[$i]} == envs.* ]] || order+=("$i"); done
+for i in "${!labels[@]}"; do [[ ${labels[$i]} == modules.stack ]] && order+=("$i"); done
+for i in "${!labels[@]}"; do [[ ${labels[$i]} != modules.stack ]] && long "${labels[$i]}" && order+=("$i"); done
+for i in "${!labels[@]}"; do long "${labels[$i]}" || order+=("$i"); done
 
 running=0
 for i in "${order[@]}"; do

@@ -1,125 +1,68 @@
-# Hand-written environment settings. Table facts (keys, indexes, TTL,
+# Hand-written environment settings, valued in terraform.tfvars. Their
+# descriptions, validation and the defaults of the optional ones (null here)
+# are in modules/stack/variables.tf. Table facts (keys, indexes, TTL,
 # capacities, DAX sizing, IAM actions, routes) never go here: they come from
 # the generated dynagen_tables.tf and <table>.auto.tfvars.
-
-variable "environment" {
-  description = "Environment name."
-  type        = string
-
-  validation {
-    condition     = contains(["dev", "staging", "prod"], var.environment)
-    error_message = "environment must be dev, staging or prod."
-  }
-}
 
 variable "region" {
   description = "AWS region of the stack."
   type        = string
 }
 
-variable "name_prefix" {
-  description = "Prefix of every resource name; <name_prefix>-<environment> must stay within 20 characters (DAX cluster names)."
-  type        = string
-  default     = "dynagen"
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,11}$", var.name_prefix))
-    error_message = "name_prefix must be 2 to 12 lowercase letters, digits and hyphens, starting with a letter."
-  }
-}
-
-variable "availability_zones" {
-  description = "Availability zones of the subnets (and of the DAX nodes)."
-  type        = list(string)
-}
-
-variable "vpc_cidr" {
-  description = "CIDR block of the VPC."
-  type        = string
-}
-
-variable "public_subnet_cidrs" {
-  description = "Public subnet CIDR per AZ (NAT gateways)."
-  type        = list(string)
-}
-
-variable "private_subnet_cidrs" {
-  description = "Private subnet CIDR per AZ (Lambda ENIs, DAX nodes)."
-  type        = list(string)
-}
-
-variable "single_nat_gateway" {
-  description = "One shared NAT gateway (true) or one per AZ (false)."
-  type        = bool
-}
-
-variable "lambda_package_path" {
-  description = "Deployment zip of the function; null: dist/lambda.zip at the repository root (built by `make package`)."
-  type        = string
-  default     = null
-}
-
-variable "lambda_architecture" {
-  description = "Architecture the bootstrap binary was built for: x86_64 or arm64."
-  type        = string
-  default     = "x86_64"
-}
-
-variable "lambda_memory_size" {
-  description = "Memory of the function in MB."
-  type        = number
-}
-
-variable "lambda_timeout" {
-  description = "Timeout of the function in seconds."
-  type        = number
-  default     = 10
-}
-
-variable "lambda_reserved_concurrency" {
-  description = "Reserved concurrency of the function; -1 for none."
-  type        = number
-  default     = -1
-}
-
-variable "log_retention_in_days" {
-  description = "Retention of the function and API access log groups."
-  type        = number
-}
-
-variable "api_throttling_burst_limit" {
-  description = "API stage burst limit."
-  type        = number
-}
-
-variable "api_throttling_rate_limit" {
-  description = "API stage rate limit (requests per second)."
-  type        = number
-}
-
-variable "jwt_authorizer" {
-  description = "Optional JWT authorizer on every route; null leaves the API open."
-  type = object({
-    issuer   = string
-    audience = list(string)
-  })
-  default = null
-}
-
-variable "replica_regions" {
-  description = "Regions with a replica of every table (DynamoDB global tables). Each needs its own stack there for DAX and the Lambda (README, multi-region)."
-  type        = list(string)
-  default     = []
-}
-
-variable "alarm_actions" {
-  description = "SNS topic ARNs notified by the alarms."
-  type        = list(string)
-  default     = []
-}
-
 variable "tags" {
   description = "Extra tags for every resource (Project, Environment and ManagedBy are always set)."
   type        = map(string)
   default     = {}
+}
+
+variable "environment" { type = string }
+variable "availability_zones" { type = list(string) }
+variable "vpc_cidr" { type = string }
+variable "public_subnet_cidrs" { type = list(string) }
+variable "private_subnet_cidrs" { type = list(string) }
+variable "single_nat_gateway" { type = bool }
+variable "lambda_memory_size" { type = number }
+variable "log_retention_in_days" { type = number }
+variable "api_throttling_burst_limit" { type = number }
+variable "api_throttling_rate_limit" { type = number }
+
+# Optional: null takes the stack's default.
+variable "name_prefix" {
+  type    = string
+  default = null
+}
+
+variable "lambda_timeout" {
+  type    = number
+  default = null
+}
+
+variable "lambda_package_path" {
+  type    = string
+  default = null
+}
+
+variable "lambda_architecture" {
+  type    = string
+  default = null
+}
+
+variable "lambda_reserved_concurrency" {
+  type    = number
+  default = null
+}
+
+variable "jwt_authorizer" {
+  type    = object({ issuer = string, audience = list(string) })
+  default = null
+}
+
+variable "replica_regions" {
+  type    = list(string)
+  default = null
+}
+
+variable "alarm_actions" {
+  type    = list(string)
+  default = null
 }

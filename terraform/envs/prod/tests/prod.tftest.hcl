@@ -1,30 +1,15 @@
-# Plans the whole environment with a mock AWS provider (nothing is created,
-# no credentials needed) and checks it against the generated table model:
-# local.dynagen_tables (dynagen_tables.tf + <table>.auto.tfvars, both written
-# by `make generate`) and this environment's terraform.tfvars.
+# Plans the prod environment with a mock AWS provider (nothing is created, no
+# credentials needed), from its generated tables (dynagen_tables.tf +
+# <table>.auto.tfvars, written by `make generate`) and terraform.tfvars.
+# The checks every environment shares (keys, indexes and TTL = schema, DAX
+# TTLs = cache policy, IAM = the generated actions, routes, alarms) are the
+# stack's: modules/stack/tests, run against each environment's shape. Here:
+# the stack gets exactly this environment's generated tables, and what is
+# specific to prod.
 
 mock_provider "aws" {
-  # Known ARNs at plan time, so the IAM policy can be read back.
   override_during = plan
-
-  mock_resource "aws_dynamodb_table" {
-    defaults = { arn = "arn:aws:dynamodb:us-east-1:123456789012:table/mock" }
-  }
-  mock_resource "aws_dax_cluster" {
-    defaults = {
-      arn             = "arn:aws:dax:us-east-1:123456789012:cache/mock"
-      cluster_address = "mock.abc123.dax-clusters.us-east-1.amazonaws.com"
-    }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
+  source          = "../../tests/mocks/aws"
 }
 
 variables {
@@ -32,177 +17,17 @@ variables {
   lambda_package_path = "../../tests/fixtures/lambda.zip"
 }
 
-run "tables_match_generated_model" {
+run "stack_gets_the_generated_tables" {
   command = plan
 
   assert {
-    condition     = toset(keys(module.dynamodb)) == toset(keys(local.dynagen_tables))
-    error_message = "One dynamodb module instance per generated table expected."
+    condition     = module.stack.tables == tomap(local.dynagen_tables)
+    error_message = "The stack must get exactly local.dynagen_tables; a difference means modules/stack's `tables` type lacks a field the generator writes."
   }
 
   assert {
-    condition     = alltrue([for k, t in local.dynagen_tables : module.dynamodb[k].table_name == "${var.name_prefix}-${var.environment}-${t.name}"])
-    error_message = "Table names must be <prefix>-<env>-<schema table name>."
-  }
-
-  assert {
-    condition     = alltrue([for k, t in local.dynagen_tables : module.dynamodb[k].hash_key == t.hash_key && module.dynamodb[k].range_key == t.range_key])
-    error_message = "Table keys differ from the generated model."
-  }
-
-  assert {
-    condition = alltrue([for k, t in local.dynagen_tables :
-      { for a in module.dynamodb[k].attributes : a.name => a.type } == { for a in t.attributes : a.name => a.type }
-    ])
-    error_message = "Attribute definitions differ from the generated model."
-  }
-
-  assert {
-    condition     = alltrue([for k, t in local.dynagen_tables : module.dynamodb[k].ttl_attribute_name == t.ttl_attribute])
-    error_message = "TTL attribute differs from the generated model."
-  }
-
-  assert {
-    condition = alltrue([for k, t in local.dynagen_tables :
-      {
-        for i in module.dynamodb[k].global_secondary_indexes : i.name =>
-        join("|", [i.hash_key, coalesce(i.range_key, "-"), i.projection_type, join(",", sort(coalesce(i.non_key_attributes, [])))])
-      } ==
-      {
-        for i in t.global_secondary_indexes : i.name =>
-        join("|", [i.hash_key, coalesce(i.range_key, "-"), i.projection_type, join(",", sort(i.projection_type == "INCLUDE" ? i.non_key_attributes : []))])
-      }
-    ])
-    error_message = "Global secondary indexes differ from the generated model."
-  }
-
-  assert {
-    condition = alltrue([for k, t in local.dynagen_tables :
-      {
-        for i in module.dynamodb[k].local_secondary_indexes : i.name =>
-        join("|", [i.range_key, i.projection_type, join(",", sort(coalesce(i.non_key_attributes, [])))])
-      } ==
-      {
-        for i in t.local_secondary_indexes : i.name =>
-        join("|", [i.range_key, i.projection_type, join(",", sort(i.projection_type == "INCLUDE" ? i.non_key_attributes : []))])
-      }
-    ])
-    error_message = "Local secondary indexes differ from the generated model."
-  }
-
-  assert {
-    condition = alltrue([for k, t in local.dynagen_tables :
-      module.dynamodb[k].billing_mode == t.billing_mode &&
-      module.dynamodb[k].point_in_time_recovery_enabled == t.point_in_time_recovery &&
-      module.dynamodb[k].deletion_protection_enabled == t.deletion_protection &&
-      module.dynamodb[k].server_side_encryption_enabled
-    ])
-    error_message = "Billing mode, PITR, deletion protection or encryption differ from the generated model."
-  }
-}
-
-run "dax_matches_cache_policy" {
-  command = plan
-
-  assert {
-    condition     = length(module.dax) == (length(local.dax_tables) > 0 ? 1 : 0)
-    error_message = "Exactly one DAX cluster when some table reads or writes through DAX, none otherwise."
-  }
-
-  assert {
-    condition     = length(module.dax) == 0 || module.dax[0].item_ttl_ms == min([for t in values(local.dax_tables) : t.cache.item_ttl_ms]...)
-    error_message = "DAX record-ttl-millis must be the schema's item TTL (the smallest over the tables)."
-  }
-
-  assert {
-    condition     = length(module.dax) == 0 || module.dax[0].query_ttl_ms == min([for t in values(local.dax_tables) : t.cache.query_ttl_ms]...)
-    error_message = "DAX query-ttl-millis must be the schema's query TTL (the smallest over the tables)."
-  }
-
-  assert {
-    condition     = length(module.dax) == 0 || module.dax[0].encryption_at_rest
-    error_message = "DAX must encrypt at rest."
-  }
-
-  assert {
-    condition     = length(module.dax) == 0 || module.lambda.environment_variables["DAX_ENDPOINT"] == "${module.dax[0].tls ? "daxs" : "dax"}://mock.abc123.dax-clusters.us-east-1.amazonaws.com:${module.dax[0].tls ? 9111 : 8111}"
-    error_message = "The Lambda's DAX_ENDPOINT must be the cluster endpoint with the scheme and port of its TLS setting."
-  }
-}
-
-run "iam_holds_exactly_the_generated_actions" {
-  command = plan
-
-  assert {
-    condition = alltrue([for k, t in local.dynagen_tables :
-      tolist(one([for s in jsondecode(module.iam.policy_json).Statement : s.Action if s.Sid == "DynamoDB${join("", [for w in split("_", k) : title(w)])}"])) == sort(distinct(t.dynamodb_actions))
-    ])
-    error_message = "Each table's statement must hold exactly its generated dynamodb_actions."
-  }
-
-  assert {
-    condition = alltrue([for k, t in local.dynagen_tables :
-      toset(one([for s in jsondecode(module.iam.policy_json).Statement : s.Resource if s.Sid == "DynamoDB${join("", [for w in split("_", k) : title(w)])}"])) ==
-      toset(concat([module.dynamodb[k].table_arn], [for i in module.dynamodb[k].index_names : "${module.dynamodb[k].table_arn}/index/${i}"]))
-    ])
-    error_message = "Each table's statement must cover exactly the table and its indexes."
-  }
-
-  assert {
-    condition = toset(flatten([for s in jsondecode(module.iam.policy_json).Statement : s.Action if startswith(s.Sid, "DynamoDB") || s.Sid == "DAX"])) == toset(concat(
-      flatten([for t in values(local.dynagen_tables) : t.dynamodb_actions]),
-      flatten([for t in values(local.dax_tables) : t.dax_actions]),
-    ))
-    error_message = "The data actions of the policy must be exactly the generated dynamodb_actions and dax_actions."
-  }
-
-  assert {
-    condition     = length(module.dax) == 0 || tolist(one([for s in jsondecode(module.iam.policy_json).Statement : s.Resource if s.Sid == "DAX"])) == tolist([module.dax[0].cluster_arn])
-    error_message = "DAX actions must be granted on the cluster ARN only."
-  }
-
-  assert {
-    condition     = !anytrue(flatten([for s in jsondecode(module.iam.policy_json).Statement : [for a in flatten([s.Action]) : strcontains(a, "*")]]))
-    error_message = "No wildcard action."
-  }
-
-  assert {
-    condition     = alltrue([for s in jsondecode(module.iam.policy_json).Statement : s.Sid == "VpcNetworkInterfaces" if contains(flatten([s.Resource]), "*")])
-    error_message = "Only the ENI statement may use the \"*\" resource."
-  }
-}
-
-run "lambda_api_and_alarms" {
-  command = plan
-
-  assert {
-    condition     = module.lambda.runtime == "provided.al2023"
-    error_message = "The function runs on provided.al2023."
-  }
-
-  assert {
-    condition     = alltrue([for k, t in local.dynagen_tables : module.lambda.environment_variables["TABLE_NAME_${upper(k)}"] == module.dynamodb[k].table_name])
-    error_message = "The function must get each table's name."
-  }
-
-  assert {
-    condition     = length(local.dynagen_tables) != 1 || module.lambda.environment_variables["TABLE_NAME"] == one(values(module.dynamodb)).table_name
-    error_message = "A single-table schema sets TABLE_NAME."
-  }
-
-  assert {
-    condition     = module.api.route_keys == sort(flatten([for t in values(local.dynagen_tables) : t.api_routes]))
-    error_message = "The API must serve exactly the generated routes."
-  }
-
-  assert {
-    condition = length(setsubtract(
-      concat(["${local.name}-lambda-errors", "${local.name}-lambda-throttles", "${local.name}-lambda-p99-duration", "${local.name}-api-5xx"],
-        [for k in keys(local.dynagen_tables) : "${local.name}-dynamodb-${k}-throttles"],
-      length(module.dax) > 0 ? ["${local.name}-dax-cpu", "${local.name}-dax-evictions", "${local.name}-dax-cache-hit-rate"] : []),
-      module.observability.alarm_names,
-    )) == 0
-    error_message = "Alarms missing (Lambda errors/throttles/p99, API 5xx, DynamoDB throttles, DAX CPU/evictions/hit rate)."
+    condition     = module.stack.table_names == { for k, t in local.dynagen_tables : k => "${module.stack.name}-${t.name}" }
+    error_message = "One table per generated table, named <prefix>-prod-<schema table name>."
   }
 }
 
@@ -210,35 +35,35 @@ run "prod_environment" {
   command = plan
 
   assert {
-    condition     = module.networking.nat_gateway_count == length(var.availability_zones) && length(var.availability_zones) >= 3
+    condition     = module.stack.nat_gateway_count == length(var.availability_zones) && length(var.availability_zones) >= 3
     error_message = "prod has one NAT gateway per AZ, over three AZs or more."
   }
 
   assert {
-    condition     = length(module.dax) == 1 && module.dax[0].nodes == 3
+    condition     = try(module.stack.dax.nodes, 0) == 3
     error_message = "prod has three DAX nodes."
   }
 
   assert {
-    condition     = module.dax[0].tls && module.dax[0].encryption_at_rest
+    condition     = module.stack.dax.tls && module.stack.dax.encryption_at_rest
     error_message = "prod DAX uses TLS in transit and encryption at rest."
   }
 
   assert {
-    condition     = startswith(module.lambda.environment_variables["DAX_ENDPOINT"], "daxs://") && endswith(module.lambda.environment_variables["DAX_ENDPOINT"], ":9111")
+    condition     = startswith(module.stack.lambda_environment_variables["DAX_ENDPOINT"], "daxs://") && endswith(module.stack.lambda_environment_variables["DAX_ENDPOINT"], ":9111")
     error_message = "prod's Lambda connects to DAX with TLS (daxs://...:9111)."
   }
 
   assert {
-    condition     = alltrue([for m in values(module.dynamodb) : m.point_in_time_recovery_enabled && m.deletion_protection_enabled])
+    condition     = alltrue([for m in values(module.stack.dynamodb) : m.point_in_time_recovery_enabled && m.deletion_protection_enabled])
     error_message = "prod tables have point-in-time recovery and deletion protection."
   }
 
   assert {
     condition = alltrue([for k, t in local.dynagen_tables :
-      module.dynamodb[k].billing_mode == "PROVISIONED" && module.dynamodb[k].autoscaled &&
-      module.dynamodb[k].read_capacity == t.read_capacity && module.dynamodb[k].write_capacity == t.write_capacity &&
-      length(module.dynamodb[k].autoscaling_target_ids) == 2 * (1 + length(t.global_secondary_indexes))
+      module.stack.dynamodb[k].billing_mode == "PROVISIONED" && module.stack.dynamodb[k].autoscaled &&
+      module.stack.dynamodb[k].read_capacity == t.read_capacity && module.stack.dynamodb[k].write_capacity == t.write_capacity &&
+      length(module.stack.dynamodb[k].autoscaling_target_ids) == 2 * (1 + length(t.global_secondary_indexes))
     ])
     error_message = "prod tables are provisioned at the generated capacity, with read and write auto scaling on the table and every GSI."
   }
