@@ -55,3 +55,32 @@ bench-ddb-build:
 
 bench-ddb: bench-ddb-build
 	@bash bench/ddb.sh $(BENCH_DDB)
+
+# ---------------------------------------------------------------- issue 4: the API under lambda-local
+#   make bench-coldstart  dist/lambda.zip unpacked and run under lambda-local vs a
+#                         Node.js 20 custom runtime doing the same GetItem with
+#                         @aws-sdk/client-dynamodb (bench/node-handler/), same
+#                         lambda-local: process start -> first response, and the
+#                         function's peak RSS, COLDSTART_RUNS (20) times each,
+#                         interleaved; then the bootstrap variants (launcher, the
+#                         binary itself at /var/task, shell). Last line ratio=<node/dynagen>.
+#   make bench-api        wrk on GET /products/{id} through lambda-local, dynagen
+#                         then Node, same run (API_BENCH_SECONDS, API_BENCH_CONNS);
+#                         last line ratio=<dynagen rps / node rps>.
+BENCH_PROBE := $(BENCH_OUT)/coldstart_probe
+
+.PHONY: bench-coldstart bench-api bench-coldstart-build
+
+$(BENCH_PROBE): bench/coldstart_probe.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $<
+
+bench-coldstart-build: $(BENCH_PROBE)
+
+bench-coldstart:
+	@bash scripts/deps.sh
+	@bash bench/coldstart.sh
+
+bench-api:
+	@bash scripts/deps.sh
+	@bash bench/api.sh

@@ -39,6 +39,12 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PORT_IN_USE = 3 };
 
 static volatile sig_atomic_t g_stop;
 
+/* AWS gives a function's init 10 s whatever its timeout: so does lambda-local. */
+static long init_timeout_ms(const ll_state *L)
+{
+    return L->cfg.timeout_ms > 10000 ? L->cfg.timeout_ms : 10000;
+}
+
 static void on_signal(int sig)
 {
     g_stop = sig;
@@ -413,12 +419,12 @@ static int supervise(ll_state *L)
                 backoff_ms = 0;
             } else if (L->rt == RT_STARTING &&
                        (L->init_failed ||
-                        ll_mono_ns() - L->spawned_ns > (uint64_t)L->cfg.timeout_ms * 1000000ull)) {
+                        ll_mono_ns() - L->spawned_ns > (uint64_t)init_timeout_ms(L) * 1000000ull)) {
                 char d[700];
                 if (L->init_failed)
                     snprintf(d, sizeof d, "%s", L->init_error);
                 else
-                    snprintf(d, sizeof d, "init did not finish within %ld ms", L->cfg.timeout_ms);
+                    snprintf(d, sizeof d, "init did not finish within %ld ms", init_timeout_ms(L));
                 ll_log("runtime pid %d failed to initialise (%s): killing it", (int)L->pid, d);
                 kill_runtime(L->pid);
                 waitpid(L->pid, &st, 0);

@@ -1,0 +1,50 @@
+# The deployable zip (issue 4).
+#
+#   make package          dist/lambda.zip for provided.al2023: bootstrap (the
+#                         static launcher local/launcher/launcher.c), bin/dynagen-api
+#                         (release build), lib/ = its whole ldd closure with libc
+#                         and ld-linux-x86-64.so.2 (Debian 12's glibc 2.36 is newer
+#                         than Amazon Linux 2023's 2.34), licenses/. Deterministic:
+#                         the same build gives the same bytes (local/launcher/mkzip.sh).
+#   make package-direct   the alternative measured by `make bench-coldstart`:
+#                         bootstrap = dynagen-api itself, linked with
+#                         --dynamic-linker=$(PACKAGE_DIRECT_ROOT)/lib/ld-linux-x86-64.so.2
+#                         and RPATH $(PACKAGE_DIRECT_ROOT)/lib (default /var/task);
+#                         it runs only where unpacked at that path, so it is not shipped.
+#
+# Always the release build, whatever VARIANT says (sanitizers cannot be linked -static
+# and have no place in a deployment).
+
+PKG_B := build/release
+PKG_ZIP := dist/lambda.zip
+PKG_LAUNCHER := $(PKG_B)/local/launcher/bootstrap
+PACKAGE_DIRECT_ROOT ?= /var/task
+PKG_DIRECT_BIN := $(PKG_B)/package/direct/dynagen-api
+PKG_DIRECT_ZIP := $(PKG_B)/package/lambda-direct.zip
+
+.PHONY: package package-direct launcher
+
+ifeq ($(VARIANT),release)
+package: $(PKG_ZIP)
+launcher: $(PKG_LAUNCHER)
+
+# -static: the launcher needs neither a loader nor a libc from the host.
+$(PKG_LAUNCHER): local/launcher/launcher.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -static -o $@ $<
+
+$(PKG_ZIP): $(PKG_B)/bin/dynagen-api $(PKG_LAUNCHER) local/launcher/mkzip.sh
+	@mkdir -p $(@D)
+	bash local/launcher/mkzip.sh --launcher $(PKG_LAUNCHER) $(PKG_B)/bin/dynagen-api $@
+
+# Relinked every time: the root is a make variable, not a file.
+package-direct: $(PKG_B)/generated/main.o $(GEN_OBJ) $(LIBDYNAGEN) local/launcher/mkzip.sh
+	@mkdir -p $(dir $(PKG_DIRECT_BIN))
+	$(CC) -o $(PKG_DIRECT_BIN) $(PKG_B)/generated/main.o $(GEN_OBJ) $(LIBDYNAGEN) $(RT_LIBS) \
+	  -Wl,--dynamic-linker=$(PACKAGE_DIRECT_ROOT)/lib/ld-linux-x86-64.so.2 \
+	  -Wl,-rpath,$(PACKAGE_DIRECT_ROOT)/lib -Wl,--disable-new-dtags
+	bash local/launcher/mkzip.sh --direct $(PKG_DIRECT_BIN) $(PKG_DIRECT_ZIP)
+else
+package launcher package-direct:
+	@$(MAKE) --no-print-directory VARIANT=release $@
+endif
