@@ -1,10 +1,11 @@
 /* dynagen runtime — HTTP transport over one reused libcurl easy handle,
  * private to the runtime (the DynamoDB client is its user).
  *
- * One dg_aws_http per client: the easy handle keeps its connection alive between
+ * One dg_aws_http per client: the easy handle runs on a private multi handle
+ * (socket interface) whose connection cache keeps the connection alive between
  * requests (keep-alive, TCP_NODELAY, HTTP/1.1, no signals, no proxy taken
- * from the environment, no redirects). Not synchronised: one thread at a
- * time. */
+ * from the environment, no redirects). Headers and body leave in one send.
+ * Not synchronised: one thread at a time. */
 #ifndef DYNAGEN_AWS_HTTP_INTERNAL_H
 #define DYNAGEN_AWS_HTTP_INTERNAL_H
 

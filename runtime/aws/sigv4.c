@@ -4,13 +4,12 @@
  * tests check every one of them against AWS's published test suite. */
 #include "dynagen/aws.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -36,22 +35,84 @@ static int crypto_failed(dg_error *err, const char *what)
     return dg_error_set(err, DG_EINTERNAL, NULL, "OpenSSL %s failed", what);
 }
 
-static int sha256(const void *data, size_t len, uint8_t out[32])
+/* SHA-256 and HMAC-SHA256 on one reusable EVP_MD_CTX with the digest fetched
+ * once per process: no implementation lookup and no allocation per hash (the
+ * one-shot EVP_Digest() and HMAC() fetch the algorithm, and HMAC() builds a
+ * MAC context, on every call). HMAC is RFC 2104 over that digest. */
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static EVP_MD *md_fetched; /* shared, read-only after md_init; kept for the process */
+
+static void md_init(void)
+{
+    md_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *md_sha256(void)
+{
+    pthread_once(&md_once, md_init);
+    return md_fetched != NULL ? md_fetched : EVP_sha256();
+}
+
+static int sha256_ctx(EVP_MD_CTX *ctx, const void *data, size_t len, uint8_t out[32])
 {
     unsigned int n = 0;
-    if (EVP_Digest(data, len, out, &n, EVP_sha256(), NULL) != 1 || n != 32)
+    if (EVP_DigestInit_ex2(ctx, md_sha256(), NULL) != 1 || EVP_DigestUpdate(ctx, data, len) != 1 ||
+        EVP_DigestFinal_ex(ctx, out, &n) != 1 || n != 32)
         return -1;
     return 0;
 }
 
-static int hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
-                       uint8_t out[32])
+static int sha256(const void *data, size_t len, uint8_t out[32])
 {
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL)
+        return -1;
+    int rc = sha256_ctx(ctx, data, len, out);
+    EVP_MD_CTX_free(ctx);
+    return rc;
+}
+
+#define SHA256_BLOCK 64
+
+static int hmac_sha256_ctx(EVP_MD_CTX *ctx, const void *key, size_t key_len, const void *data,
+                           size_t len, uint8_t out[32])
+{
+    uint8_t k[SHA256_BLOCK], pad[SHA256_BLOCK], inner[32];
+    memset(k, 0, sizeof k);
+    if (key_len > SHA256_BLOCK) {
+        if (sha256_ctx(ctx, key, key_len, k) != 0)
+            return -1;
+    } else if (key_len > 0) {
+        memcpy(k, key, key_len);
+    }
     unsigned int n = 0;
-    if (key_len > (size_t)INT32_MAX)
-        return -1;
-    if (HMAC(EVP_sha256(), key, (int)key_len, data, len, out, &n) == NULL || n != 32)
-        return -1;
+    int ok = 1;
+    for (size_t i = 0; i < SHA256_BLOCK; i++)
+        pad[i] = k[i] ^ 0x36;
+    ok = EVP_DigestInit_ex2(ctx, md_sha256(), NULL) == 1 &&
+         EVP_DigestUpdate(ctx, pad, SHA256_BLOCK) == 1 && EVP_DigestUpdate(ctx, data, len) == 1 &&
+         EVP_DigestFinal_ex(ctx, inner, &n) == 1 && n == 32;
+    if (ok) {
+        for (size_t i = 0; i < SHA256_BLOCK; i++)
+            pad[i] = k[i] ^ 0x5c;
+        ok = EVP_DigestInit_ex2(ctx, md_sha256(), NULL) == 1 &&
+             EVP_DigestUpdate(ctx, pad, SHA256_BLOCK) == 1 &&
+             EVP_DigestUpdate(ctx, inner, sizeof inner) == 1 &&
+             EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == 32;
+    }
+    OPENSSL_cleanse(k, sizeof k);
+    OPENSSL_cleanse(pad, sizeof pad);
+    OPENSSL_cleanse(inner, sizeof inner);
+    return ok ? 0 : -1;
+}
+
+static int sha256_hex_ctx(EVP_MD_CTX *ctx, const void *data, size_t len,
+                          char out[DG_SIGV4_HEX_LEN + 1])
+{
+    uint8_t d[32];
+    if (sha256_ctx(ctx, len ? data : "", len, d) != 0)
+        return DG_EINTERNAL;
+    to_hex(d, 32, out);
     return 0;
 }
 
@@ -180,18 +241,40 @@ static int amz_date_ok(const char *d)
 
 /* ------------------------------------------------------------------ time */
 
+static void put2(char *p, unsigned v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+}
+
 int dg_sigv4_amz_date(int64_t unix_seconds, char out[DG_SIGV4_AMZ_DATE_LEN + 1], dg_error *err)
 {
     /* 9999-12-31T23:59:59Z */
     if (unix_seconds < 0 || unix_seconds > INT64_C(253402300799))
         return dg_error_set(err, DG_ERANGE, NULL, "signing time %lld is outside years 1970..9999",
                             (long long)unix_seconds);
-    time_t t = (time_t)unix_seconds;
-    struct tm tm;
-    if (gmtime_r(&t, &tm) == NULL)
-        return dg_error_set(err, DG_ERANGE, NULL, "signing time cannot be represented");
-    if (strftime(out, DG_SIGV4_AMZ_DATE_LEN + 1, "%Y%m%dT%H%M%SZ", &tm) != DG_SIGV4_AMZ_DATE_LEN)
-        return dg_error_set(err, DG_ERANGE, NULL, "signing time cannot be formatted");
+    /* Proleptic Gregorian calendar from the day number (H. Hinnant's
+     * civil_from_days): no gmtime_r / strftime on every request. */
+    int64_t days = unix_seconds / 86400, rem = unix_seconds % 86400;
+    int64_t z = days + 719468;
+    int64_t era = z / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    unsigned day = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+    unsigned month = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+    unsigned year = (unsigned)(yoe + era * 400 + (month <= 2));
+    put2(out, year / 100);
+    put2(out + 2, year % 100);
+    put2(out + 4, month);
+    put2(out + 6, day);
+    out[8] = 'T';
+    put2(out + 9, (unsigned)(rem / 3600));
+    put2(out + 11, (unsigned)(rem % 3600 / 60));
+    put2(out + 13, (unsigned)(rem % 60));
+    out[15] = 'Z';
+    out[16] = '\0';
     return 0;
 }
 
@@ -216,7 +299,9 @@ static int canonical_path(dg_buf *out, const char *path, dg_error *err)
 
     /* segments as (offset, length) pairs; at most n/1 + 1 of them */
     size_t cap = n / 2 + 2;
-    size_t *seg = malloc(cap * 2 * sizeof *seg);
+    size_t seg_local[64];
+    size_t *seg = cap * 2 <= sizeof seg_local / sizeof seg_local[0] ? seg_local
+                                                                     : malloc(cap * 2 * sizeof *seg);
     if (seg == NULL)
         return oom(err);
     size_t count = 0;
@@ -245,7 +330,8 @@ static int canonical_path(dg_buf *out, const char *path, dg_error *err)
     }
     if (count > 0 && path[n - 1] == '/')
         dg_buf_putc(out, '/');
-    free(seg);
+    if (seg != seg_local)
+        free(seg);
     return 0;
 }
 
@@ -362,6 +448,7 @@ typedef struct hentry {
     char *lname;
     const char *value;
     size_t index;
+    bool heap; /* lname was malloc'ed */
 } hentry;
 
 static int hentry_cmp(const void *pa, const void *pb)
@@ -373,28 +460,33 @@ static int hentry_cmp(const void *pa, const void *pb)
     return a->index < b->index ? -1 : (a->index > b->index);
 }
 
-/* Trimmed value with runs of spaces and tabs collapsed to one space. */
+/* Trimmed value with runs of spaces and tabs collapsed to one space; the
+ * runs of other characters are copied whole. */
 static void canonical_value(dg_buf *out, const char *v)
 {
     while (*v == ' ' || *v == '\t')
         v++;
-    int pending_space = 0;
-    for (; *v; v++) {
-        if (*v == ' ' || *v == '\t') {
-            pending_space = 1;
-            continue;
-        }
-        if (pending_space)
+    while (*v) {
+        const char *run = v;
+        while (*v && *v != ' ' && *v != '\t')
+            v++;
+        dg_buf_append(out, run, (size_t)(v - run));
+        while (*v == ' ' || *v == '\t')
+            v++;
+        if (*v)
             dg_buf_putc(out, ' ');
-        pending_space = 0;
-        dg_buf_putc(out, *v);
     }
 }
 
 static int canonical_headers(dg_buf *out, dg_buf *signed_list, const dg_aws_header *headers,
                              size_t count, dg_error *err)
 {
-    hentry *hs = calloc(count ? count : 1, sizeof *hs);
+    /* On the stack for the usual few short headers. */
+    hentry hs_local[16];
+    char names_local[512];
+    size_t names_used = 0;
+    hentry *hs = count <= sizeof hs_local / sizeof hs_local[0] ? hs_local
+                                                              : calloc(count, sizeof *hs);
     if (hs == NULL)
         return oom(err);
     size_t m = 0;
@@ -417,7 +509,8 @@ static int canonical_headers(dg_buf *out, dg_buf *signed_list, const dg_aws_head
             }
         }
         size_t nl = strlen(name);
-        char *ln = malloc(nl + 1);
+        bool heap = names_used + nl + 1 > sizeof names_local;
+        char *ln = heap ? malloc(nl + 1) : names_local + names_used;
         if (ln == NULL) {
             rc = oom(err);
             goto done;
@@ -425,15 +518,29 @@ static int canonical_headers(dg_buf *out, dg_buf *signed_list, const dg_aws_head
         for (size_t k = 0; k <= nl; k++)
             ln[k] = lower(name[k]);
         if (unsignable(ln)) {
-            free(ln);
+            if (heap)
+                free(ln);
             continue;
         }
+        if (!heap)
+            names_used += nl + 1;
+        hs[m].heap = heap;
         hs[m].lname = ln;
         hs[m].value = value;
         hs[m].index = i;
         m++;
     }
-    qsort(hs, m, sizeof *hs, hentry_cmp);
+    if (m <= 16) { /* insertion sort: stable, and cheaper than qsort for a few headers */
+        for (size_t i = 1; i < m; i++) {
+            hentry x = hs[i];
+            size_t j = i;
+            for (; j > 0 && hentry_cmp(&hs[j - 1], &x) > 0; j--)
+                hs[j] = hs[j - 1];
+            hs[j] = x;
+        }
+    } else {
+        qsort(hs, m, sizeof *hs, hentry_cmp);
+    }
     for (size_t i = 0; i < m;) {
         size_t j = i;
         dg_buf_puts(out, hs[i].lname);
@@ -453,8 +560,10 @@ static int canonical_headers(dg_buf *out, dg_buf *signed_list, const dg_aws_head
     }
 done:
     for (size_t i = 0; i < m; i++)
-        free(hs[i].lname);
-    free(hs);
+        if (hs[i].heap)
+            free(hs[i].lname);
+    if (hs != hs_local)
+        free(hs);
     return rc;
 }
 
@@ -495,9 +604,17 @@ done:
 
 /* ------------------------------------------------------------------ task 2: string to sign */
 
-int dg_sigv4_string_to_sign(const char *amz_date, const char *region, const char *service,
-                            const char *canonical_request, size_t canonical_len, dg_buf *out,
-                            dg_error *err)
+/* Appends n bytes of s (the appends below are sticky-failing; checked once). */
+static void put_n(dg_buf *b, const char *s, size_t n)
+{
+    dg_buf_append(b, s, n);
+}
+
+#define PUT_LIT(b, lit) put_n((b), (lit), sizeof(lit) - 1)
+
+static int string_to_sign_ctx(EVP_MD_CTX *ctx, const char *amz_date, const char *region,
+                              const char *service, const char *canonical_request,
+                              size_t canonical_len, dg_buf *out, dg_error *err)
 {
     if (!amz_date_ok(amz_date))
         return dg_error_set(err, DG_EINVAL, "amz_date", "date must be YYYYMMDDTHHMMSSZ");
@@ -506,17 +623,43 @@ int dg_sigv4_string_to_sign(const char *amz_date, const char *region, const char
     if (!scope_part_ok(service))
         return dg_error_set(err, DG_EINVAL, "service", "service is empty or malformed");
     char hex[DG_SIGV4_HEX_LEN + 1];
-    if (dg_sigv4_sha256_hex(canonical_request, canonical_len, hex) != 0)
+    if (sha256_hex_ctx(ctx, canonical_request, canonical_len, hex) != 0)
         return crypto_failed(err, "SHA-256");
-    dg_buf_printf(out, DG_SIGV4_ALGORITHM "\n%s\n%.8s/%s/%s/aws4_request\n%s", amz_date, amz_date,
-                  region, service, hex);
+    /* AWS4-HMAC-SHA256 \n amz_date \n date8/region/service/aws4_request \n hex */
+    size_t rl = strlen(region), sl = strlen(service);
+    dg_buf_reserve(out, sizeof DG_SIGV4_ALGORITHM + DG_SIGV4_AMZ_DATE_LEN + 8 + rl + sl +
+                            DG_SIGV4_HEX_LEN + 24);
+    PUT_LIT(out, DG_SIGV4_ALGORITHM "\n");
+    put_n(out, amz_date, DG_SIGV4_AMZ_DATE_LEN);
+    PUT_LIT(out, "\n");
+    put_n(out, amz_date, 8);
+    PUT_LIT(out, "/");
+    put_n(out, region, rl);
+    PUT_LIT(out, "/");
+    put_n(out, service, sl);
+    PUT_LIT(out, "/aws4_request\n");
+    put_n(out, hex, DG_SIGV4_HEX_LEN);
     return dg_buf_status(out) != 0 ? oom(err) : 0;
+}
+
+int dg_sigv4_string_to_sign(const char *amz_date, const char *region, const char *service,
+                            const char *canonical_request, size_t canonical_len, dg_buf *out,
+                            dg_error *err)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL)
+        return oom(err);
+    int rc = string_to_sign_ctx(ctx, amz_date, region, service, canonical_request, canonical_len,
+                                out, err);
+    EVP_MD_CTX_free(ctx);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ task 3: key and signature */
 
-int dg_sigv4_signing_key(const char *secret_access_key, const char *date8, const char *region,
-                         const char *service, uint8_t key_out[32], dg_error *err)
+static int signing_key_ctx(EVP_MD_CTX *ctx, const char *secret_access_key, const char *date8,
+                           const char *region, const char *service, uint8_t key_out[32],
+                           dg_error *err)
 {
     if (secret_access_key == NULL || *secret_access_key == '\0')
         return dg_error_set(err, DG_EINVAL, "secret_access_key", "secret access key is empty");
@@ -533,9 +676,10 @@ int dg_sigv4_signing_key(const char *secret_access_key, const char *date8, const
     memcpy(k0, "AWS4", 4);
     memcpy(k0 + 4, secret_access_key, sl);
     uint8_t a[32], b[32];
-    int bad = hmac_sha256(k0, sl + 4, date8, 8, a) | hmac_sha256(a, 32, region, strlen(region), b) |
-              hmac_sha256(b, 32, service, strlen(service), a) |
-              hmac_sha256(a, 32, "aws4_request", 12, key_out);
+    int bad = hmac_sha256_ctx(ctx, k0, sl + 4, date8, 8, a) |
+              hmac_sha256_ctx(ctx, a, 32, region, strlen(region), b) |
+              hmac_sha256_ctx(ctx, b, 32, service, strlen(service), a) |
+              hmac_sha256_ctx(ctx, a, 32, "aws4_request", 12, key_out);
     OPENSSL_cleanse(k0, sl + 4);
     free(k0);
     OPENSSL_cleanse(a, sizeof a);
@@ -543,14 +687,37 @@ int dg_sigv4_signing_key(const char *secret_access_key, const char *date8, const
     return bad ? crypto_failed(err, "HMAC-SHA256") : 0;
 }
 
-int dg_sigv4_signature(const uint8_t signing_key[32], const char *string_to_sign, size_t sts_len,
-                       char out[DG_SIGV4_HEX_LEN + 1], dg_error *err)
+int dg_sigv4_signing_key(const char *secret_access_key, const char *date8, const char *region,
+                         const char *service, uint8_t key_out[32], dg_error *err)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL)
+        return oom(err);
+    int rc = signing_key_ctx(ctx, secret_access_key, date8, region, service, key_out, err);
+    EVP_MD_CTX_free(ctx);
+    return rc;
+}
+
+static int signature_ctx(EVP_MD_CTX *ctx, const uint8_t signing_key[32],
+                         const char *string_to_sign, size_t sts_len,
+                         char out[DG_SIGV4_HEX_LEN + 1], dg_error *err)
 {
     uint8_t mac[32];
-    if (hmac_sha256(signing_key, 32, sts_len ? string_to_sign : "", sts_len, mac) != 0)
+    if (hmac_sha256_ctx(ctx, signing_key, 32, sts_len ? string_to_sign : "", sts_len, mac) != 0)
         return crypto_failed(err, "HMAC-SHA256");
     to_hex(mac, 32, out);
     return 0;
+}
+
+int dg_sigv4_signature(const uint8_t signing_key[32], const char *string_to_sign, size_t sts_len,
+                       char out[DG_SIGV4_HEX_LEN + 1], dg_error *err)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL)
+        return oom(err);
+    int rc = signature_ctx(ctx, signing_key, string_to_sign, sts_len, out, err);
+    EVP_MD_CTX_free(ctx);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ task 4: Authorization */
@@ -571,10 +738,23 @@ int dg_sigv4_authorization(const char *access_key_id, const char *date8, const c
         return dg_error_set(err, DG_EINVAL, "signed_headers", "signed headers list is empty");
     if (signature == NULL || strlen(signature) != DG_SIGV4_HEX_LEN)
         return dg_error_set(err, DG_EINVAL, "signature", "signature must be 64 hex digits");
-    dg_buf_printf(out,
-                  DG_SIGV4_ALGORITHM " Credential=%s/%.8s/%s/%s/aws4_request, SignedHeaders=%s, "
-                                     "Signature=%s",
-                  access_key_id, date8, region, service, signed_headers, signature);
+    /* AWS4-HMAC-SHA256 Credential=akid/date8/region/service/aws4_request,
+     * SignedHeaders=list, Signature=hex */
+    size_t al = strlen(access_key_id), rl = strlen(region), sl = strlen(service),
+           hl = strlen(signed_headers);
+    dg_buf_reserve(out, sizeof DG_SIGV4_ALGORITHM + al + 8 + rl + sl + hl + DG_SIGV4_HEX_LEN + 64);
+    PUT_LIT(out, DG_SIGV4_ALGORITHM " Credential=");
+    put_n(out, access_key_id, al);
+    PUT_LIT(out, "/");
+    put_n(out, date8, 8);
+    PUT_LIT(out, "/");
+    put_n(out, region, rl);
+    PUT_LIT(out, "/");
+    put_n(out, service, sl);
+    PUT_LIT(out, "/aws4_request, SignedHeaders=");
+    put_n(out, signed_headers, hl);
+    PUT_LIT(out, ", Signature=");
+    put_n(out, signature, DG_SIGV4_HEX_LEN);
     return dg_buf_status(out) != 0 ? oom(err) : 0;
 }
 
@@ -591,18 +771,18 @@ void dg_sigv4_key_cache_clean_up(dg_sigv4_key_cache *cache)
         OPENSSL_cleanse(cache, sizeof *cache);
 }
 
-int dg_sigv4_key_cache_get(dg_sigv4_key_cache *cache, const char *secret_access_key,
-                           const char *date8, const char *region, const char *service,
-                           uint8_t key_out[32], dg_error *err)
+static int key_cache_get_ctx(EVP_MD_CTX *ctx, dg_sigv4_key_cache *cache,
+                             const char *secret_access_key, const char *date8, const char *region,
+                             const char *service, uint8_t key_out[32], dg_error *err)
 {
     if (cache == NULL)
-        return dg_sigv4_signing_key(secret_access_key, date8, region, service, key_out, err);
+        return signing_key_ctx(ctx, secret_access_key, date8, region, service, key_out, err);
     if (secret_access_key == NULL || *secret_access_key == '\0')
         return dg_error_set(err, DG_EINVAL, "secret_access_key", "secret access key is empty");
     if (!date8_ok(date8))
         return dg_error_set(err, DG_EINVAL, "date", "scope date must be YYYYMMDD");
     uint8_t sh[32];
-    if (sha256(secret_access_key, strlen(secret_access_key), sh) != 0)
+    if (sha256_ctx(ctx, secret_access_key, strlen(secret_access_key), sh) != 0)
         return crypto_failed(err, "SHA-256");
     int cacheable = region != NULL && service != NULL && strlen(region) < sizeof cache->region &&
                     strlen(service) < sizeof cache->service;
@@ -613,7 +793,7 @@ int dg_sigv4_key_cache_get(dg_sigv4_key_cache *cache, const char *secret_access_
         OPENSSL_cleanse(sh, sizeof sh);
         return 0;
     }
-    int rc = dg_sigv4_signing_key(secret_access_key, date8, region, service, key_out, err);
+    int rc = signing_key_ctx(ctx, secret_access_key, date8, region, service, key_out, err);
     if (rc != 0) {
         OPENSSL_cleanse(sh, sizeof sh);
         return rc;
@@ -630,6 +810,18 @@ int dg_sigv4_key_cache_get(dg_sigv4_key_cache *cache, const char *secret_access_
     }
     OPENSSL_cleanse(sh, sizeof sh);
     return 0;
+}
+
+int dg_sigv4_key_cache_get(dg_sigv4_key_cache *cache, const char *secret_access_key,
+                           const char *date8, const char *region, const char *service,
+                           uint8_t key_out[32], dg_error *err)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL)
+        return oom(err);
+    int rc = key_cache_get_ctx(ctx, cache, secret_access_key, date8, region, service, key_out, err);
+    EVP_MD_CTX_free(ctx);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ the whole request */
@@ -696,18 +888,30 @@ int dg_sigv4_sign(const dg_sigv4_params *params, const dg_sigv4_request *req, dg
             return dg_error_set(err, DG_EINVAL, "headers",
                                 "X-Amz-Content-Sha256 must be a hex SHA-256 or UNSIGNED-PAYLOAD");
         memcpy(out->payload_hash, payload_hash, pl + 1);
-    } else {
-        if (req->body_len > 0 && req->body == NULL)
-            return dg_error_set(err, DG_EINVAL, "body", "body_len > 0 but body is NULL");
-        if (dg_sigv4_sha256_hex(req->body, req->body_len, out->payload_hash) != 0)
-            return crypto_failed(err, "SHA-256");
+    } else if (req->body_len > 0 && req->body == NULL) {
+        return dg_error_set(err, DG_EINVAL, "body", "body_len > 0 but body is NULL");
     }
     int add_sha = params->add_content_sha256 && payload_hash == NULL;
 
+    /* Every hash and HMAC of this request on one context. */
     size_t extra = 1 + (token != NULL) + add_sha;
-    dg_aws_header *all = malloc((req->header_count + extra) * sizeof *all);
-    if (all == NULL)
+    dg_aws_header local[16];
+    dg_aws_header *all = local;
+    if (req->header_count + extra > sizeof local / sizeof local[0])
+        all = malloc((req->header_count + extra) * sizeof *all);
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (all == NULL || ctx == NULL) {
+        if (all != local)
+            free(all);
+        EVP_MD_CTX_free(ctx);
         return oom(err);
+    }
+    if (payload_hash == NULL && sha256_hex_ctx(ctx, req->body, req->body_len, out->payload_hash) != 0) {
+        if (all != local)
+            free(all);
+        EVP_MD_CTX_free(ctx);
+        return crypto_failed(err, "SHA-256");
+    }
     if (req->header_count > 0)
         memcpy(all, req->headers, req->header_count * sizeof *all);
     size_t n = req->header_count;
@@ -725,15 +929,20 @@ int dg_sigv4_sign(const dg_sigv4_params *params, const dg_sigv4_request *req, dg
     char date8[9];
     memcpy(date8, out->amz_date, 8);
     date8[8] = '\0';
+    /* One allocation each in the usual case (under 1 KiB: glibc consolidates
+     * its fast bins on every larger request). */
+    dg_buf_reserve(&creq, 500);
+    dg_buf_reserve(&sts, 200);
+    dg_buf_reserve(&list, 100);
     if ((rc = dg_sigv4_canonical_request(&full, out->payload_hash, &creq, &list, err)) != 0)
         goto done;
-    if ((rc = dg_sigv4_string_to_sign(out->amz_date, params->region, params->service, creq.data,
-                                      creq.len, &sts, err)) != 0)
+    if ((rc = string_to_sign_ctx(ctx, out->amz_date, params->region, params->service, creq.data,
+                                 creq.len, &sts, err)) != 0)
         goto done;
-    if ((rc = dg_sigv4_key_cache_get(params->key_cache, cr->secret_access_key, date8,
-                                     params->region, params->service, key, err)) != 0)
+    if ((rc = key_cache_get_ctx(ctx, params->key_cache, cr->secret_access_key, date8,
+                                params->region, params->service, key, err)) != 0)
         goto done;
-    if ((rc = dg_sigv4_signature(key, sts.data, sts.len, out->signature, err)) != 0)
+    if ((rc = signature_ctx(ctx, key, sts.data, sts.len, out->signature, err)) != 0)
         goto done;
     rc = dg_sigv4_authorization(cr->access_key_id, date8, params->region, params->service,
                                 dg_buf_cstr(&list), out->signature, &out->authorization, err);
@@ -742,7 +951,9 @@ done:
     dg_buf_free(&creq);
     dg_buf_free(&sts);
     dg_buf_free(&list);
-    free(all);
+    if (all != local)
+        free(all);
+    EVP_MD_CTX_free(ctx);
     if (rc != 0) {
         dg_buf_reset(&out->authorization);
         out->signature[0] = '\0';

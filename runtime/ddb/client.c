@@ -150,6 +150,7 @@ int dg_ddb_client_new(const dg_aws_config *cfg, const dg_ddb_options *opts, dg_d
     dg_sigv4_key_cache_init(&c->keys);
     dg_sigv4_signed_init(&c->sig);
     dg_aws_http_response_init(&c->resp);
+    dg_buf_init(&c->body);
     if (copy_config(&c->cfg, cfg) != 0)
         goto oom;
     if (opts != NULL && opts->proxy != NULL && opts->proxy[0] != '\0') {
@@ -194,6 +195,7 @@ void dg_ddb_client_destroy(dg_ddb_client *c)
         return;
     dg_aws_http_destroy(c->http);
     dg_aws_http_response_clean_up(&c->resp);
+    dg_buf_free(&c->body);
     dg_sigv4_signed_clean_up(&c->sig);
     dg_sigv4_key_cache_clean_up(&c->keys);
     dg_aws_config_clean_up(&c->cfg);
@@ -274,7 +276,8 @@ static bool has_duplicate_keys(const cJSON *node)
             if (n > 1 && n <= 16) {
                 for (const cJSON *a = node->child; a != NULL; a = a->next)
                     for (const cJSON *b = a->next; b != NULL; b = b->next)
-                        if (a->string && b->string && strcmp(a->string, b->string) == 0)
+                        if (a->string && b->string && a->string[0] == b->string[0] &&
+                            strcmp(a->string, b->string) == 0)
                             return true;
             } else if (n > 16) {
                 const char **names = malloc(n * sizeof *names);
@@ -502,8 +505,10 @@ int dg_ddb_call(dg_ddb_client *c, const char *op, const char *body, size_t len, 
     if (!op_name_valid(op))
         return dg_error_set(err, DG_EINVAL, NULL, "dg_ddb_call: '%.40s' is not an operation name",
                             op != NULL ? op : "");
-    char target[64];
-    snprintf(target, sizeof target, DDB_TARGET_PREFIX "%s", op);
+    char target[64]; /* DDB_TARGET_PREFIX + op (op_name_valid: at most 40 letters) */
+    size_t ol = strlen(op);
+    memcpy(target, DDB_TARGET_PREFIX, sizeof DDB_TARGET_PREFIX - 1);
+    memcpy(target + sizeof DDB_TARGET_PREFIX - 1, op, ol + 1);
 
     c->stats.calls++;
     c->stats.retries = c->stats.attempts - c->stats.calls;

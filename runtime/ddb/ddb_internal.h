@@ -42,6 +42,7 @@ struct dg_ddb_client {
     dg_sigv4_key_cache keys;
     dg_sigv4_signed sig;
     dg_aws_http_response resp;
+    dg_buf body;       /* request body scratch (ops.c), kept between calls */
     dg_ddb_stats stats;
     int64_t deadline_ms;
     uint64_t rng;

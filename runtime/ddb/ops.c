@@ -21,13 +21,30 @@ static void begin(dg_buf *b, const char *table)
     dg_buf_json_string(b, table, strlen(table));
 }
 
+/* Request bodies are built in the client's own buffer, kept between calls
+ * (no allocation per request once it has grown; a large one is let go). */
+static dg_buf *body_begin(dg_ddb_client *c)
+{
+    dg_buf_reset(&c->body);
+    return &c->body;
+}
+
+static void body_end(dg_ddb_client *c, dg_buf *b)
+{
+    (void)c;
+    if (b->cap > 64 * 1024)
+        dg_buf_free(b);
+    else
+        dg_buf_reset(b);
+}
+
 /* Close the body (with the expression placeholders) and send it. */
 static int finish_and_call(dg_ddb_client *c, const char *op, dg_buf *b, const dg_ddb_expr *e,
                            dg_ddb_result *res, dg_error *err)
 {
     int rc = dg_ddb_expr_append(e, b);
     if (rc == DG_EINVAL) {
-        dg_buf_free(b);
+        body_end(c, b);
         dg_ddb_result_clean_up(res);
         return dg_error_set(err, DG_EINVAL, "expr",
                             "%s: an expression placeholder was given a NULL name or a value that "
@@ -36,12 +53,12 @@ static int finish_and_call(dg_ddb_client *c, const char *op, dg_buf *b, const dg
     }
     dg_buf_putc(b, '}');
     if (rc != 0 || dg_buf_status(b) != 0) {
-        dg_buf_free(b);
+        body_end(c, b);
         dg_ddb_result_clean_up(res);
         return dg_error_set(err, DG_ENOMEM, NULL, "%s: out of memory building the request", op);
     }
     rc = dg_ddb_call(c, op, b->data, b->len, res, err);
-    dg_buf_free(b);
+    body_end(c, b);
     return rc;
 }
 
@@ -69,14 +86,14 @@ int dg_ddb_get_item(dg_ddb_client *c, const dg_ddb_get *req, dg_ddb_result *res,
         return missing(res, "GetItem", "table", err);
     if (req->key == NULL)
         return missing(res, "GetItem", "key", err);
-    dg_buf b = DG_BUF_INIT;
-    begin(&b, req->table);
-    dg_ddb_put_raw(&b, "Key", req->key);
+    dg_buf *b = body_begin(c);
+    begin(b, req->table);
+    dg_ddb_put_raw(b, "Key", req->key);
     if (req->consistent)
-        dg_buf_puts(&b, ",\"ConsistentRead\":true");
+        dg_buf_puts(b, ",\"ConsistentRead\":true");
     if (req->projection != NULL)
-        dg_ddb_put_str(&b, "ProjectionExpression", req->projection);
-    return finish_and_call(c, "GetItem", &b, req->expr, res, err);
+        dg_ddb_put_str(b, "ProjectionExpression", req->projection);
+    return finish_and_call(c, "GetItem", b, req->expr, res, err);
 }
 
 static int write_item(dg_ddb_client *c, const char *op, const dg_ddb_write *req,
@@ -97,21 +114,21 @@ static int write_item(dg_ddb_client *c, const char *op, const dg_ddb_write *req,
         return dg_error_set(err, DG_EINVAL, "return_values",
                             "%s: only ALL_OLD (or NONE) can be returned", op);
     }
-    dg_buf b = DG_BUF_INIT;
-    begin(&b, req->table);
+    dg_buf *b = body_begin(c);
+    begin(b, req->table);
     if (put)
-        dg_ddb_put_raw(&b, "Item", req->item);
+        dg_ddb_put_raw(b, "Item", req->item);
     else
-        dg_ddb_put_raw(&b, "Key", req->key);
+        dg_ddb_put_raw(b, "Key", req->key);
     if (update)
-        dg_ddb_put_str(&b, "UpdateExpression", req->update);
+        dg_ddb_put_str(b, "UpdateExpression", req->update);
     if (req->condition != NULL)
-        dg_ddb_put_str(&b, "ConditionExpression", req->condition);
+        dg_ddb_put_str(b, "ConditionExpression", req->condition);
     if (rv != NULL)
-        dg_ddb_put_str(&b, "ReturnValues", rv);
+        dg_ddb_put_str(b, "ReturnValues", rv);
     if (req->return_old_on_condition_failure)
-        dg_buf_puts(&b, ",\"ReturnValuesOnConditionCheckFailure\":\"ALL_OLD\"");
-    return finish_and_call(c, op, &b, req->expr, res, err);
+        dg_buf_puts(b, ",\"ReturnValuesOnConditionCheckFailure\":\"ALL_OLD\"");
+    return finish_and_call(c, op, b, req->expr, res, err);
 }
 
 int dg_ddb_put_item(dg_ddb_client *c, const dg_ddb_write *req, dg_ddb_result *res, dg_error *err)
@@ -146,33 +163,33 @@ static int read_page(dg_ddb_client *c, const char *op, const dg_ddb_query *req,
         return dg_error_set(err, DG_EINVAL, req->limit < 0 ? "limit" : "segment",
                             "%s: limit must be >= 0 and segment in [0, total_segments)", op);
     }
-    dg_buf b = DG_BUF_INIT;
-    begin(&b, req->table);
+    dg_buf *b = body_begin(c);
+    begin(b, req->table);
     if (req->index != NULL)
-        dg_ddb_put_str(&b, "IndexName", req->index);
+        dg_ddb_put_str(b, "IndexName", req->index);
     if (query)
-        dg_ddb_put_str(&b, "KeyConditionExpression", req->key_condition);
+        dg_ddb_put_str(b, "KeyConditionExpression", req->key_condition);
     if (req->filter != NULL)
-        dg_ddb_put_str(&b, "FilterExpression", req->filter);
+        dg_ddb_put_str(b, "FilterExpression", req->filter);
     if (req->projection != NULL)
-        dg_ddb_put_str(&b, "ProjectionExpression", req->projection);
+        dg_ddb_put_str(b, "ProjectionExpression", req->projection);
     if (req->start_key != NULL)
-        dg_ddb_put_raw(&b, "ExclusiveStartKey", req->start_key);
+        dg_ddb_put_raw(b, "ExclusiveStartKey", req->start_key);
     if (req->limit > 0) {
-        dg_buf_puts(&b, ",\"Limit\":");
-        dg_buf_int64(&b, req->limit);
+        dg_buf_puts(b, ",\"Limit\":");
+        dg_buf_int64(b, req->limit);
     }
     if (query && !req->forward)
-        dg_buf_puts(&b, ",\"ScanIndexForward\":false");
+        dg_buf_puts(b, ",\"ScanIndexForward\":false");
     if (req->consistent)
-        dg_buf_puts(&b, ",\"ConsistentRead\":true");
+        dg_buf_puts(b, ",\"ConsistentRead\":true");
     if (!query && req->total_segments > 0) {
-        dg_buf_puts(&b, ",\"Segment\":");
-        dg_buf_int64(&b, req->segment);
-        dg_buf_puts(&b, ",\"TotalSegments\":");
-        dg_buf_int64(&b, req->total_segments);
+        dg_buf_puts(b, ",\"Segment\":");
+        dg_buf_int64(b, req->segment);
+        dg_buf_puts(b, ",\"TotalSegments\":");
+        dg_buf_int64(b, req->total_segments);
     }
-    return finish_and_call(c, op, &b, req->expr, res, err);
+    return finish_and_call(c, op, b, req->expr, res, err);
 }
 
 int dg_ddb_query_page(dg_ddb_client *c, const dg_ddb_query *req, dg_ddb_result *res, dg_error *err)
@@ -342,20 +359,20 @@ int dg_ddb_transact_write(dg_ddb_client *c, const char *transact_items, const ch
                             "TransactWriteItems: the client request token must be 1-36 printable "
                             "ASCII characters");
     }
-    dg_buf b = DG_BUF_INIT;
-    dg_buf_puts(&b, "{\"TransactItems\":");
-    dg_buf_puts(&b, transact_items);
-    dg_ddb_put_str(&b, "ClientRequestToken", token);
+    dg_buf *b = body_begin(c);
+    dg_buf_puts(b, "{\"TransactItems\":");
+    dg_buf_puts(b, transact_items);
+    dg_ddb_put_str(b, "ClientRequestToken", token);
     /* The same body, hence the same token, is sent on every retry. */
-    return finish_and_call(c, "TransactWriteItems", &b, NULL, res, err);
+    return finish_and_call(c, "TransactWriteItems", b, NULL, res, err);
 }
 
 int dg_ddb_transact_get(dg_ddb_client *c, const char *transact_items, dg_ddb_result *res, dg_error *err)
 {
     if (transact_items == NULL)
         return missing(res, "TransactGetItems", "transact_items", err);
-    dg_buf b = DG_BUF_INIT;
-    dg_buf_puts(&b, "{\"TransactItems\":");
-    dg_buf_puts(&b, transact_items);
-    return finish_and_call(c, "TransactGetItems", &b, NULL, res, err);
+    dg_buf *b = body_begin(c);
+    dg_buf_puts(b, "{\"TransactItems\":");
+    dg_buf_puts(b, transact_items);
+    return finish_and_call(c, "TransactGetItems", b, NULL, res, err);
 }
