@@ -198,19 +198,7 @@ int dg_json_marshal(const dg_object_desc *d, const void *obj, dg_buf *out, dg_er
     c.err = err;
     dg_path_init(&c.path);
     size_t start = out->len;
-    int rc = m_object(&c, d, obj, 0);
-    if (rc == 0 || dg_buf_status(out) != 0)
-        rc = dg_buf_status(out);
-    if (rc != 0) {
-        if (rc == DG_ENOMEM)
-            dg_error_set(err, DG_ENOMEM, NULL, "out of memory writing JSON");
-        if (out->failed == 0 && out->len > start) {
-            out->len = start;
-            out->data[start] = '\0';
-        }
-        return rc;
-    }
-    return 0;
+    return dg_model_marshal_finish(out, start, m_object(&c, d, obj, 0), "JSON", err);
 }
 
 /* ================================================================ unmarshal */

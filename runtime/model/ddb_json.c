@@ -317,19 +317,7 @@ int dg_ddb_marshal(const dg_object_desc *d, const void *obj, dg_buf *out, dg_err
     c.err = err;
     dg_path_init(&c.path);
     size_t start = out->len;
-    int rc = m_object(&c, d, obj, 0);
-    if (rc == 0 || dg_buf_status(out) != 0)
-        rc = dg_buf_status(out);
-    if (rc != 0) {
-        if (rc == DG_ENOMEM)
-            dg_error_set(err, DG_ENOMEM, NULL, "out of memory writing DynamoDB JSON");
-        if (out->failed == 0 && out->len > start) {
-            out->len = start;
-            out->data[start] = '\0';
-        }
-        return rc;
-    }
-    return 0;
+    return dg_model_marshal_finish(out, start, m_object(&c, d, obj, 0), "DynamoDB JSON", err);
 }
 
 static int m_key_field(mctx *c, const dg_object_desc *d, const void *obj, int32_t idx, bool *first)
@@ -375,17 +363,7 @@ int dg_ddb_marshal_key(const dg_table_desc *t, const void *obj, dg_buf *out, dg_
         rc = m_key_field(&c, t->item, obj, t->sort_field, &first);
     if (rc == 0)
         dg_buf_putc(out, '}');
-    if (rc == 0 || dg_buf_status(out) != 0)
-        rc = dg_buf_status(out);
-    if (rc != 0) {
-        if (rc == DG_ENOMEM)
-            dg_error_set(err, DG_ENOMEM, NULL, "out of memory writing DynamoDB JSON");
-        if (out->failed == 0 && out->len > start) {
-            out->len = start;
-            out->data[start] = '\0';
-        }
-    }
-    return rc;
+    return dg_model_marshal_finish(out, start, rc, "DynamoDB JSON", err);
 }
 
 /* ================================================================ unmarshal */

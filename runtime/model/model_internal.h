@@ -67,6 +67,11 @@ int dg_model_fail(dg_error *err, int code, const dg_path *p, const char *fmt, ..
  * with "path: ". Returns err->code (or rc when err is NULL). */
 int dg_model_refail(dg_error *err, int rc, const dg_path *p);
 
+/* End of a marshal call that appended to out from `start`: turn a sticky
+ * buffer failure into DG_ENOMEM ("out of memory writing <what>") and, on any
+ * failure, take back what this call appended. Returns the final status. */
+int dg_model_marshal_finish(dg_buf *out, size_t start, int rc, const char *what, dg_error *err);
+
 /* ---- numbers ---- */
 /* Shortest text that strtod reads back to exactly v (v finite), JSON-number
  * syntax ("0.1", "1e+300", "-0" -> "0" when no_neg_zero). */

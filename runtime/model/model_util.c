@@ -349,3 +349,18 @@ ptrdiff_t dg_model_first_duplicate(const dg_str *items, size_t count)
     free(e);
     return best;
 }
+
+int dg_model_marshal_finish(dg_buf *out, size_t start, int rc, const char *what, dg_error *err)
+{
+    if (rc == 0 || dg_buf_status(out) != 0)
+        rc = dg_buf_status(out);
+    if (rc == 0)
+        return 0;
+    if (rc == DG_ENOMEM)
+        dg_error_set(err, DG_ENOMEM, NULL, "out of memory writing %s", what);
+    if (out->failed == 0 && out->len > start) {
+        out->len = start;
+        out->data[start] = '\0';
+    }
+    return rc;
+}
