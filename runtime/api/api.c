@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dynagen/codec_util.h"
+#include "dynagen/dax.h"
 #include "dynagen/decimal.h"
 
 /* ---------------------------------------------------------------- small helpers */
@@ -480,6 +481,18 @@ int dg_api_app_new(const dg_api_table_def *defs, size_t n, dg_api_app **out, dg_
         if (!rc)
             app->table_count++;
     }
+    /* DAX_ENDPOINT set: one DAX client shared by every table's store (reads
+     * and writes through DAX, strongly consistent reads to DynamoDB); the
+     * first store owns it. A malformed endpoint fails the start. */
+    const char *dax_ep = getenv("DAX_ENDPOINT");
+    if (!rc && dax_ep && *dax_ep) {
+        dg_dax_client *dax = NULL;
+        rc = dg_dax_client_new(dax_ep, &app->cfg, NULL, &dax, err);
+        if (!rc && app->table_count == 0)
+            dg_dax_client_destroy(dax);
+        for (size_t i = 0; !rc && i < app->table_count; i++)
+            dg_store_set_dax(&app->tables[i].store, dax, i == 0);
+    }
     if (rc) {
         dg_api_app_destroy(app);
         return rc;
@@ -492,7 +505,7 @@ void dg_api_app_destroy(dg_api_app *app)
 {
     if (!app)
         return;
-    for (size_t i = 0; i < app->table_count; i++)
+    for (size_t i = app->table_count; i-- > 0;) /* the first store owns the DAX client */
         dg_store_clean_up(&app->tables[i].store);
     free(app->tables);
     dg_ddb_client_destroy(app->ddb);
@@ -516,7 +529,11 @@ static void app_destroy(void *app) { dg_api_app_destroy(app); }
 /* Give the DynamoDB client the invocation's deadline, less a margin to answer. */
 static void on_request(void *app, const dg_http_request *req)
 {
-    dg_ddb_client_set_deadline(((dg_api_app *)app)->ddb, req->deadline_ms ? req->deadline_ms - 100 : 0);
+    dg_api_app *ap = app;
+    int64_t d = req->deadline_ms ? req->deadline_ms - 100 : 0;
+    dg_ddb_client_set_deadline(ap->ddb, d);
+    if (ap->table_count && ap->tables[0].store.dax)
+        dg_dax_client_set_deadline(ap->tables[0].store.dax, d);
 }
 
 int dg_api_main(const dg_api_table_def *defs, size_t n, const dg_route *routes, size_t route_count)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dynagen/codec_util.h"
+#include "dynagen/dax.h"
 #include "dynagen/decimal.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -51,6 +52,58 @@ static int fault(dg_store *s, const char *point, dg_error *err)
     if (s->fault && s->fault(s->fault_ctx, point))
         return dg_error_set(err, DG_EIO, NULL, "fault injected at %s", point);
     return 0;
+}
+
+/* ---------------------------------------------------------------- paths: DAX or DynamoDB */
+
+static bool dax_unreachable(const dg_error *err)
+{
+    return err && !strcmp(err->type, DG_DAX_UNREACHABLE);
+}
+
+static void note_fallback(dg_store *s, const dg_error *err)
+{
+    dg_dax_client_note_fallback(s->dax);
+    uint64_t n = dg_dax_client_stats(s->dax)->read_fallbacks;
+    if ((n & (n - 1)) == 0) /* 1, 2, 4, ...: visible, not a flood */
+        fprintf(stderr, "dynagen: %s; read served by DynamoDB (dax_read_fallbacks=%llu)\n",
+                err ? err->message : "DAX unreachable", (unsigned long long)n);
+}
+
+static int s_get_item(dg_store *s, const dg_ddb_get *g, dg_ddb_result *res, dg_error *err)
+{
+    if (s->dax && !g->consistent) {
+        int rc = dg_dax_get_item(s->dax, g, res, err);
+        if (!rc || !dax_unreachable(err))
+            return rc;
+        note_fallback(s, err);
+        dg_error_clear(err);
+    }
+    return dg_ddb_get_item(s->ddb, g, res, err);
+}
+
+static int s_query_page(dg_store *s, const dg_ddb_query *q, dg_ddb_result *res, dg_error *err)
+{
+    if (s->dax && !q->consistent) {
+        int rc = dg_dax_query_page(s->dax, q, res, err);
+        if (!rc || !dax_unreachable(err))
+            return rc;
+        note_fallback(s, err);
+        dg_error_clear(err);
+    }
+    return dg_ddb_query_page(s->ddb, q, res, err);
+}
+
+/* Writes: through DAX when configured, never also to DynamoDB. */
+static int s_put_item(dg_store *s, const dg_ddb_write *w, dg_ddb_result *res, dg_error *err)
+{
+    return s->dax ? dg_dax_put_item(s->dax, w, res, err) : dg_ddb_put_item(s->ddb, w, res, err);
+}
+
+static int s_delete_item(dg_store *s, const dg_ddb_write *w, dg_ddb_result *res, dg_error *err)
+{
+    return s->dax ? dg_dax_delete_item(s->dax, w, res, err)
+                  : dg_ddb_delete_item(s->ddb, w, res, err);
 }
 
 /* Key JSON of key_obj with the sort key (if any) replaced by `version`
@@ -332,6 +385,18 @@ void dg_store_clean_up(dg_store *s)
         return;
     free(s->table_name);
     s->table_name = NULL;
+    if (s->owns_dax)
+        dg_dax_client_destroy(s->dax);
+    s->dax = NULL;
+    s->owns_dax = false;
+}
+
+void dg_store_set_dax(dg_store *s, struct dg_dax_client *dax, bool owned)
+{
+    if (s->owns_dax && s->dax != dax)
+        dg_dax_client_destroy(s->dax);
+    s->dax = dax;
+    s->owns_dax = dax && owned;
 }
 
 /* ---------------------------------------------------------------- writes */
@@ -379,7 +444,7 @@ static int put(dg_store *s, const char *item, const char *cond, dg_ddb_expr *e, 
                       .condition = cond,
                       .expr = e,
                       .return_old_on_condition_failure = true};
-    return dg_ddb_put_item(s->ddb, &w, res, err);
+    return s_put_item(s, &w, res, err);
 }
 
 /* Put an immutable history item; an existing one (back-filled by another
@@ -393,7 +458,7 @@ static int put_history(dg_store *s, const char *item, dg_error *err)
     dg_ddb_result res;
     dg_ddb_result_init(&res);
     dg_ddb_write w = {.table = s->table_name, .item = item, .condition = cond, .expr = &e};
-    int rc = dg_ddb_put_item(s->ddb, &w, &res, err);
+    int rc = s_put_item(s, &w, &res, err);
     if (rc == DG_ECONFLICT) {
         dg_error_clear(err);
         rc = 0;
@@ -464,7 +529,7 @@ static int get_raw(dg_store *s, const void *key_obj, bool set_version, int64_t v
                         .consistent = consistent,
                         .projection = projection,
                         .expr = e};
-        rc = dg_ddb_get_item(s->ddb, &g, res, err);
+        rc = s_get_item(s, &g, res, err);
     }
     dg_buf_free(&key);
     return rc;
@@ -695,7 +760,7 @@ int dg_store_delete(dg_store *s, const void *key_obj, int64_t expected_version, 
                        .condition = cond,
                        .expr = &e,
                        .return_old_on_condition_failure = true};
-    rc = dg_ddb_delete_item(s->ddb, &dw, &res, err);
+    rc = s_delete_item(s, &dw, &res, err);
     w->attempts = res.attempts;
     if (rc == DG_ECONFLICT) {
         int64_t latest;
@@ -828,7 +893,7 @@ static int run_query(dg_store *s, dg_ddb_query *q, const char *scope, const char
     if (cursor && *cursor && (rc = read_cursor(s, scope, cursor, a, &start, err)))
         return rc;
     q->start_key = start;
-    return dg_ddb_query_page(s->ddb, q, res, err);
+    return s_query_page(s, q, res, err);
 }
 
 int dg_store_list_versions(dg_store *s, const void *key_obj, const char *cursor, int limit,
@@ -871,8 +936,10 @@ int dg_store_list_versions(dg_store *s, const void *key_obj, const char *cursor,
     const char *pv = dg_ddb_expr_value(&e, pkv.data);
     const char *sn = dg_ddb_expr_name(&e, sk_field(s)->attr);
     snprintf(kc, sizeof kc, "%s = %s AND %s > %s", pn, pv, sn, dg_ddb_expr_value(&e, zero));
+    /* Strongly consistent (so past DAX's query cache, which only expires by
+     * its TTL): a history read from a stale cache could show a gap. */
     dg_ddb_query q = {.table = s->table_name, .key_condition = kc, .expr = &e, .limit = limit,
-                      .forward = false};
+                      .forward = false, .consistent = true};
     char *scope = dg_arena_strndup(a, pkv.data, pkv.len);
     if ((rc = run_query(s, &q, scope, cursor, a, &res, err)))
         goto out;

@@ -54,10 +54,15 @@ typedef int (*dg_store_fault_fn)(void *ctx, const char *point);
 /* points: "create:after_commit", "update:after_commit" (between the write of
  * (id, 0) and the history item) */
 
+struct dg_dax_client;
+
 typedef struct dg_store {
     const dg_table_desc *t;
     char *table_name; /* physical name (heap) */
     dg_ddb_client *ddb;
+    /* DAX (dg_store_set_dax): NULL = every call goes to DynamoDB. */
+    struct dg_dax_client *dax;
+    bool owns_dax; /* dg_store_clean_up destroys dax */
     uint8_t cursor_key[32];
     int64_t (*now_ms)(void); /* clock; dg_now_ms by default */
     dg_store_fault_fn fault;
@@ -70,6 +75,21 @@ typedef struct dg_store {
 int dg_store_init(dg_store *s, const dg_table_desc *t, const char *table_name, dg_ddb_client *ddb,
                   dg_error *err);
 void dg_store_clean_up(dg_store *s);
+
+/* Route through DAX (dynagen/dax.h; owned: destroyed by dg_store_clean_up).
+ * With a DAX client: eventually consistent reads (GetItem of the current
+ * item or of a version, the version listing, index queries) and every
+ * write go through DAX (write-through: the item cache stays coherent);
+ * strongly consistent reads (consistent = true, the read of the current
+ * item before an update, the back-fill check) go to DynamoDB. When no DAX
+ * node can be used, a read falls back to DynamoDB (counted in the DAX
+ * client's stats, read_fallbacks, and logged) and a write fails with DG_EIO
+ * ("DAX unreachable; nothing written", err->type "DaxUnreachable"): never
+ * dropped, never sent twice to two paths. A write that fails its condition
+ * gets the current item from a strongly consistent GetItem through DAX (DAX
+ * has no ReturnValuesOnConditionCheckFailure), which the conflict handling
+ * below uses as it uses DynamoDB's returned item. */
+void dg_store_set_dax(dg_store *s, struct dg_dax_client *dax, bool owned);
 
 /* What a write reports besides its status. */
 typedef struct dg_store_write {
