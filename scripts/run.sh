@@ -8,6 +8,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 API_PORT=${API_PORT:-8080}
 DYNAMODB_PORT=${DYNAMODB_PORT:-8000}
+DAX_PORT=${DAX_PORT:-8111}
+DAX_STATS_PORT=${DAX_STATS_PORT:-8112}
 export AWS_REGION=${AWS_REGION:-us-east-1}
 export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-local}
 export AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-local}
@@ -36,13 +38,13 @@ step "dependencies (the first run installs packages and downloads DynamoDB Local
 bash scripts/deps.sh || die "installing dependencies failed (see above)"
 command -v java >/dev/null || die "java is missing: install openjdk-17-jre-headless (scripts/deps.sh does, as root)"
 
-for p in "$API_PORT" "$DYNAMODB_PORT"; do
-  port_busy "$p" && die "port $p is already in use on 127.0.0.1; stop what uses it or choose another with API_PORT=... / DYNAMODB_PORT=..."
+for p in "$API_PORT" "$DYNAMODB_PORT" "$DAX_PORT" "$DAX_STATS_PORT"; do
+  port_busy "$p" && die "port $p is already in use on 127.0.0.1; stop what uses it or choose another with API_PORT=... / DYNAMODB_PORT=... / DAX_PORT=... / DAX_STATS_PORT=..."
 done
 
 step "generate and build (first run compiles everything)"
 make -s generate >/dev/null || die "make generate failed"
-make -s -j"$(nproc)" VARIANT=release all lambda-local || die "the build failed"
+make -s -j"$(nproc)" VARIANT=release all lambda-local dax-local || die "the build failed"
 
 step "DynamoDB Local on 127.0.0.1:$DYNAMODB_PORT (in memory)"
 read -r _ ddb_pid < <(bash scripts/dynamodb-local.sh start "$DYNAMODB_PORT") || die "DynamoDB Local did not start"
@@ -52,6 +54,18 @@ export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:$DYNAMODB_PORT
 
 step "tables from schema/"
 "$B/bin/dynagen-create-tables" || die "creating the tables failed"
+
+# The schema's cache policy (the smallest TTLs over the tables, as the DAX
+# parameter group gets them): item_ttl_ms / query_ttl_ms from the generated dev tfvars.
+ttl_of() { grep -ho "$1 = [0-9]*" terraform/envs/dev/*.auto.tfvars 2>/dev/null | awk '{print $3}' | sort -n | head -1; }
+item_ttl=$(ttl_of item_ttl_ms); query_ttl=$(ttl_of query_ttl_ms)
+step "dax-local on 127.0.0.1:$DAX_PORT (item TTL ${item_ttl:-300000} ms, query TTL ${query_ttl:-300000} ms; stats on :$DAX_STATS_PORT)"
+build/release/bin/dax-local --port "$DAX_PORT" --stats-port "$DAX_STATS_PORT" \
+  --item-ttl "${item_ttl:-300000}ms" --query-ttl "${query_ttl:-300000}ms" --log-interval 0 &
+pids+=("$!")
+for _ in $(seq 1 50); do port_busy "$DAX_PORT" && break; sleep 0.1; done
+port_busy "$DAX_PORT" || die "dax-local did not start"
+export DAX_ENDPOINT=dax://127.0.0.1:$DAX_PORT
 
 step "API (lambda-local + bootstrap) on http://localhost:$API_PORT"
 "$B/bin/lambda-local" --port "$API_PORT" --quiet -- "$B/bin/dynagen-api" &
@@ -77,7 +91,9 @@ The API is up: http://localhost:$API_PORT   (Ctrl-C stops everything)
   curl -s 'localhost:$API_PORT/products/ID/versions'
   curl -s 'localhost:$API_PORT/products?category=tools&limit=10'
 
-DynamoDB Local: http://127.0.0.1:$DYNAMODB_PORT (region $AWS_REGION, any credentials)
+Reads and writes go through dax-local (DAX_ENDPOINT=$DAX_ENDPOINT), which writes through to
+DynamoDB Local: http://127.0.0.1:$DYNAMODB_PORT (region $AWS_REGION, any credentials).
+Cache hits and misses:  curl -s localhost:$DAX_STATS_PORT/stats
 MSG
 # DynamoDB Local is not a child of this shell (its launcher started it): poll.
 while true; do
