@@ -481,18 +481,14 @@ int dg_api_app_new(const dg_api_table_def *defs, size_t n, dg_api_app **out, dg_
         if (!rc)
             app->table_count++;
     }
-    /* DAX_ENDPOINT set: one DAX client shared by every table's store (reads
-     * and writes through DAX, strongly consistent reads to DynamoDB); the
-     * first store owns it. A malformed endpoint fails the start. */
+    /* DAX_ENDPOINT set: one DAX client, owned by the app, shared by every
+     * table's store (reads and writes through DAX, strongly consistent reads
+     * to DynamoDB). A malformed endpoint fails the start. */
     const char *dax_ep = getenv("DAX_ENDPOINT");
-    if (!rc && dax_ep && *dax_ep) {
-        dg_dax_client *dax = NULL;
-        rc = dg_dax_client_new(dax_ep, &app->cfg, NULL, &dax, err);
-        if (!rc && app->table_count == 0)
-            dg_dax_client_destroy(dax);
-        for (size_t i = 0; !rc && i < app->table_count; i++)
-            dg_store_set_dax(&app->tables[i].store, dax, i == 0);
-    }
+    if (!rc && dax_ep && *dax_ep)
+        rc = dg_dax_client_new(dax_ep, &app->cfg, NULL, &app->dax, err);
+    for (size_t i = 0; !rc && app->dax && i < app->table_count; i++)
+        dg_store_set_dax(&app->tables[i].store, app->dax, false);
     if (rc) {
         dg_api_app_destroy(app);
         return rc;
@@ -505,9 +501,10 @@ void dg_api_app_destroy(dg_api_app *app)
 {
     if (!app)
         return;
-    for (size_t i = app->table_count; i-- > 0;) /* the first store owns the DAX client */
+    for (size_t i = 0; i < app->table_count; i++)
         dg_store_clean_up(&app->tables[i].store);
     free(app->tables);
+    dg_dax_client_destroy(app->dax);
     dg_ddb_client_destroy(app->ddb);
     dg_aws_config_clean_up(&app->cfg);
     free(app);
@@ -532,8 +529,8 @@ static void on_request(void *app, const dg_http_request *req)
     dg_api_app *ap = app;
     int64_t d = req->deadline_ms ? req->deadline_ms - 100 : 0;
     dg_ddb_client_set_deadline(ap->ddb, d);
-    if (ap->table_count && ap->tables[0].store.dax)
-        dg_dax_client_set_deadline(ap->tables[0].store.dax, d);
+    if (ap->dax)
+        dg_dax_client_set_deadline(ap->dax, d);
 }
 
 int dg_api_main(const dg_api_table_def *defs, size_t n, const dg_route *routes, size_t route_count)

@@ -671,7 +671,8 @@ static void test_api_app_wiring(void **state)
     if (dg_api_app_new(dynagen_api_tables, DYNAGEN_TABLE_COUNT, &app, &err))
         fail_msg("app: %s", err.message);
     assert_non_null(app->tables[0].store.dax);
-    assert_true(app->tables[0].store.owns_dax);
+    assert_ptr_equal(app->tables[0].store.dax, app->dax); /* the app owns it */
+    assert_false(app->tables[0].store.owns_dax);
     dg_arena *a = dg_arena_new(0);
     product_t p, got;
     dg_store_write w;

@@ -45,9 +45,11 @@ typedef struct dg_api_table {
 } dg_api_table;
 
 /* The long-lived state of a bootstrap: created once at init. */
+struct dg_dax_client;
 typedef struct dg_api_app {
     dg_aws_config cfg;
     dg_ddb_client *ddb;
+    struct dg_dax_client *dax; /* DAX_ENDPOINT set: shared by every table's store; else NULL */
     dg_api_table *tables;
     size_t table_count;
 } dg_api_app;
