@@ -84,3 +84,30 @@ bench-coldstart:
 bench-api:
 	@bash scripts/deps.sh
 	@bash bench/api.sh
+
+# ---------------------------------------------------------------- issue 5: bench-dax
+#   make bench-dax        GetItem cache hits against one dax-local (release, in
+#                         front of DynamoDB Local; both started and stopped by
+#                         bench/dax.sh on free loopback ports), same item, warm
+#                         cache, same run: dynagen's C DAX client
+#                         (bench/bench_dax.c), @amazon-dax-sdk/client-dax 3.x and
+#                         amazon-dax-client 1.2.x (bench/bench_dax_node.js), and
+#                         a loopback TCP echo round trip of the same request and
+#                         response sizes (the floor); p50/p99 and requests/s,
+#                         the ratios; last line
+#                         ratio=<official 3.x p50 / dynagen p50>
+# Knobs: N (5000 hits per client and pass), WARMUP (500), PASSES (3).
+BENCH_DAX := $(BENCH_OUT)/bench_dax
+
+$(BENCH_DAX): bench/bench_dax.c $(BENCH_B)/libdynagen.a | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< $(BENCH_B)/libdynagen.a $(RT_LIBS) -lpthread
+
+.PHONY: bench-dax bench-dax-build
+bench-dax-build:
+	@bash scripts/deps.sh
+	@$(MAKE) --no-print-directory VARIANT=release $(BENCH_B)/libdynagen.a $(BENCH_B)/bin/dax-local
+	@$(MAKE) --no-print-directory VARIANT=release $(BENCH_DAX)
+
+bench-dax: bench-dax-build
+	@bash bench/dax.sh $(BENCH_DAX) $(BENCH_B)/bin/dax-local
