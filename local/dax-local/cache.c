@@ -1,6 +1,9 @@
 /* dax-local — a bounded LRU cache with per-entry TTL (item cache and query
  * cache). Keys and values are opaque byte strings; a value may be
- * "negative" (a cached miss). One mutex per cache. */
+ * "negative" (a cached miss). An entry may also carry an "aux" byte string
+ * derived from its value (the item cache: the encoded GetItem reply), which
+ * lives and dies with that entry version (a put replaces it; `seq` names the
+ * version). One mutex per cache. */
 #include "dax_local.h"
 
 #include <stdlib.h>
@@ -15,6 +18,9 @@ typedef struct entry {
     size_t klen;
     uint8_t *val;
     size_t vlen;
+    uint8_t *aux; /* derived bytes (NULL = none yet) */
+    size_t alen;
+    uint64_t seq; /* version: unique per put */
     bool negative;
     int64_t expires_ms;
 } entry;
@@ -65,9 +71,10 @@ static void unlink_entry(dl_cache *c, entry *e)
     else
         c->tail = e->prev;
     c->entries--;
-    c->bytes -= e->klen + e->vlen;
+    c->bytes -= e->klen + e->vlen + e->alen;
     free(e->key);
     free(e->val);
+    free(e->aux);
     free(e);
 }
 
@@ -100,7 +107,16 @@ static void to_front(dl_cache *c, entry *e)
 
 int dl_cache_get(dl_cache *c, const uint8_t *k, size_t kn, dg_buf *out, bool *negative)
 {
+    bool got_aux;
+    uint64_t seq;
+    return dl_cache_get_ex(c, k, kn, NULL, out, negative, &got_aux, &seq);
+}
+
+int dl_cache_get_ex(dl_cache *c, const uint8_t *k, size_t kn, dg_buf *aux_out, dg_buf *out,
+                    bool *negative, bool *got_aux, uint64_t *seq)
+{
     uint64_t h = fnv(k, kn);
+    *got_aux = false;
     pthread_mutex_lock(&c->mu);
     entry *e = find(c, k, kn, h);
     if (e && e->expires_ms <= dl_now_ms()) {
@@ -116,6 +132,13 @@ int dl_cache_get(dl_cache *c, const uint8_t *k, size_t kn, dg_buf *out, bool *ne
     c->hits++;
     to_front(c, e);
     *negative = e->negative;
+    *seq = e->seq;
+    if (aux_out && e->aux) {
+        dg_buf_append(aux_out, e->aux, e->alen);
+        *got_aux = true;
+        pthread_mutex_unlock(&c->mu);
+        return 1;
+    }
     dg_buf_reset(out);
     if (e->vlen)
         dg_buf_append(out, e->val, e->vlen);
@@ -125,17 +148,23 @@ int dl_cache_get(dl_cache *c, const uint8_t *k, size_t kn, dg_buf *out, bool *ne
 
 void dl_cache_put(dl_cache *c, const uint8_t *k, size_t kn, const void *v, size_t vn, bool negative)
 {
+    (void)dl_cache_put_seq(c, k, kn, v, vn, negative);
+}
+
+uint64_t dl_cache_put_seq(dl_cache *c, const uint8_t *k, size_t kn, const void *v, size_t vn,
+                          bool negative)
+{
     uint64_t h = fnv(k, kn);
     entry *n = calloc(1, sizeof *n);
     if (!n)
-        return;
+        return 0;
     n->key = malloc(kn ? kn : 1);
     n->val = malloc(vn ? vn : 1);
     if (!n->key || !n->val) {
         free(n->key);
         free(n->val);
         free(n);
-        return;
+        return 0;
     }
     memcpy(n->key, k, kn);
     if (vn)
@@ -146,6 +175,7 @@ void dl_cache_put(dl_cache *c, const uint8_t *k, size_t kn, const void *v, size_
     n->hash = h;
     pthread_mutex_lock(&c->mu);
     n->expires_ms = dl_now_ms() + c->ttl_ms;
+    n->seq = ++c->seq;
     entry *old = find(c, k, kn, h);
     if (old)
         unlink_entry(c, old);
@@ -154,7 +184,7 @@ void dl_cache_put(dl_cache *c, const uint8_t *k, size_t kn, const void *v, size_
         free(n->key);
         free(n->val);
         free(n);
-        return;
+        return 0;
     }
     while (c->tail && (c->entries + 1 > c->max_entries ||
                        (c->max_bytes && c->bytes + kn + vn > c->max_bytes))) {
@@ -171,6 +201,46 @@ void dl_cache_put(dl_cache *c, const uint8_t *k, size_t kn, const void *v, size_
         c->tail = n;
     c->entries++;
     c->bytes += kn + vn;
+    uint64_t seq = n->seq;
+    pthread_mutex_unlock(&c->mu);
+    return seq;
+}
+
+void dl_cache_attach(dl_cache *c, const uint8_t *k, size_t kn, uint64_t seq, const void *aux,
+                     size_t an)
+{
+    if (!seq || !an)
+        return;
+    uint8_t *copy = malloc(an);
+    if (!copy)
+        return;
+    memcpy(copy, aux, an);
+    uint64_t h = fnv(k, kn);
+    pthread_mutex_lock(&c->mu);
+    entry *e = find(c, k, kn, h);
+    /* only the very version the aux was derived from, once, unexpired */
+    if (!e || e->seq != seq || e->aux || e->negative || e->expires_ms <= dl_now_ms() ||
+        (c->max_bytes && e->klen + e->vlen + an > c->max_bytes)) {
+        pthread_mutex_unlock(&c->mu);
+        free(copy);
+        return;
+    }
+    /* the byte budget holds aux bytes too: make room (LRU), never evicting e */
+    while (c->max_bytes && c->bytes + an > c->max_bytes) {
+        entry *victim = c->tail == e ? e->prev : c->tail;
+        if (!victim)
+            break;
+        unlink_entry(c, victim);
+        c->evictions++;
+    }
+    if (c->max_bytes && c->bytes + an > c->max_bytes) {
+        pthread_mutex_unlock(&c->mu);
+        free(copy);
+        return;
+    }
+    e->aux = copy;
+    e->alen = an;
+    c->bytes += an;
     pthread_mutex_unlock(&c->mu);
 }
 

@@ -23,6 +23,7 @@ typedef struct dl_cache {
     size_t max_entries, max_bytes;
     int64_t ttl_ms;
     uint64_t hits, misses, evictions, expirations;
+    uint64_t seq; /* entry versions handed out */
 } dl_cache;
 
 int64_t dl_now_ms(void);
@@ -32,6 +33,19 @@ void dl_cache_init(dl_cache *c, const char *name, int64_t ttl_ms, size_t max_ent
 int dl_cache_get(dl_cache *c, const uint8_t *k, size_t kn, dg_buf *out, bool *negative);
 void dl_cache_put(dl_cache *c, const uint8_t *k, size_t kn, const void *v, size_t vn,
                   bool negative);
+/* As dl_cache_get; when aux_out is given and the entry carries aux bytes,
+ * they are APPENDED to aux_out (out untouched) and *got_aux is set.
+ * *seq = the entry's version (for dl_cache_attach). */
+int dl_cache_get_ex(dl_cache *c, const uint8_t *k, size_t kn, dg_buf *aux_out, dg_buf *out,
+                    bool *negative, bool *got_aux, uint64_t *seq);
+/* As dl_cache_put; returns the new entry's version (0 = not stored). */
+uint64_t dl_cache_put_seq(dl_cache *c, const uint8_t *k, size_t kn, const void *v, size_t vn,
+                          bool negative);
+/* Attach aux bytes (derived from the value) to the entry of version seq, if
+ * it is still that version, positive, unexpired and has none yet. Aux bytes
+ * count in the byte budget (LRU evictions make room; never the entry). */
+void dl_cache_attach(dl_cache *c, const uint8_t *k, size_t kn, uint64_t seq, const void *aux,
+                     size_t an);
 void dl_cache_remove(dl_cache *c, const uint8_t *k, size_t kn);
 void dl_cache_stats_json(dl_cache *c, dg_buf *out);
 void dl_cache_destroy(dl_cache *c);

@@ -38,6 +38,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,9 @@ static dl_cache item_cache, query_cache;
 static dg_aws_config aws_cfg;
 static dg_dax_limits limits;
 static volatile sig_atomic_t stopping;
+/* Detached connection and refresh threads still running: main waits (bounded)
+ * for them at shutdown, so nothing a thread holds is torn down under it. */
+static atomic_int live_threads;
 static pthread_mutex_t trace_mu = PTHREAD_MUTEX_INITIALIZER;
 static FILE *trace_fp;
 
@@ -756,8 +760,19 @@ static int m_get_item(req *q)
     }
     cache_key(&ck, table, &canon);
     bool consistent = kw.consistent == 1;
-    bool negative = false;
-    if (!consistent && dl_cache_get(&item_cache, (uint8_t *)ck.data, ck.len, &cached, &negative)) {
+    bool negative = false, got_reply = false;
+    uint64_t seq = 0;
+    size_t start = q->out->len;
+    /* Fast hit: a positive entry carries its encoded reply (no projection:
+     * the reply depends only on the item, the table's key schema and the
+     * attribute-list registry, all fixed for that entry version) — appended
+     * straight to the response. Otherwise the JSON is decoded and the reply
+     * built, then attached to the entry for the next hit. */
+    if (!consistent &&
+        dl_cache_get_ex(&item_cache, (uint8_t *)ck.data, ck.len, e.has_proj ? NULL : q->out,
+                        &cached, &negative, &got_reply, &seq)) {
+        if (got_reply)
+            goto out;
         if (!negative) {
             if ((rc = dg_dax_item_from_json_text(cached.data, cached.len, q->a, &item, q->err)))
                 goto out;
@@ -782,7 +797,8 @@ static int m_get_item(req *q)
             if (have) {
                 dg_buf j = DG_BUF_INIT;
                 dg_dax_item_to_json(&item, &j);
-                dl_cache_put(&item_cache, (uint8_t *)ck.data, ck.len, j.data, j.len, false);
+                seq = dl_cache_put_seq(&item_cache, (uint8_t *)ck.data, ck.len, j.data, j.len,
+                                       false);
                 dg_buf_free(&j);
             } else {
                 dl_cache_put(&item_cache, (uint8_t *)ck.data, ck.len, NULL, 0, true);
@@ -796,6 +812,9 @@ static int m_get_item(req *q)
         cw_map(q->out, 1);
         cw_uint(q->out, 0);
         rc = put_item_form(q->out, &ks, &e, &item, q->a, q->err);
+        if (rc == 0 && seq && !e.has_proj && !dg_buf_status(q->out))
+            dl_cache_attach(&item_cache, (uint8_t *)ck.data, ck.len, seq, q->out->data + start,
+                            q->out->len - start);
     }
 out:
     dg_ddb_result_clean_up(&res);
@@ -1591,6 +1610,7 @@ static void *refresh_main(void *arg)
     free(j->keys);
     free(j->cks);
     free(j);
+    atomic_fetch_sub(&live_threads, 1);
     return NULL;
 }
 
@@ -2026,6 +2046,7 @@ static void *conn_main(void *arg)
                         pthread_attr_t at;
                         pthread_attr_init(&at);
                         pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+                        atomic_fetch_add(&live_threads, 1);
                         if (pthread_create(&th, &at, refresh_main, c->pending) != 0)
                             refresh_main(c->pending);
                         pthread_attr_destroy(&at);
@@ -2076,6 +2097,7 @@ done:
     dg_buf_free(&in);
     dg_buf_free(&out);
     free(c);
+    atomic_fetch_sub(&live_threads, 1);
     return NULL;
 }
 
@@ -2312,7 +2334,9 @@ int main(int argc, char **argv)
             pthread_attr_t at;
             pthread_attr_init(&at);
             pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+            atomic_fetch_add(&live_threads, 1);
             if (pthread_create(&th, &at, conn_main, c) != 0) {
+                atomic_fetch_sub(&live_threads, 1);
                 close(fd);
                 free(c);
             }
@@ -2329,8 +2353,12 @@ int main(int argc, char **argv)
         MHD_stop_daemon(mhd);
     if (trace_fp)
         fclose(trace_fp);
-    /* connection threads are detached and may still run: the shared state
+    /* connection threads are detached: give them up to 2 s to finish (their
+     * clients close, the stop flag ends their loops); the shared state
      * (caches, registry) stays allocated and reachable until exit */
-    dg_aws_config_clean_up(&aws_cfg);
+    for (int i = 0; i < 200 && atomic_load(&live_threads) > 0; i++)
+        usleep(10000);
+    if (atomic_load(&live_threads) == 0)
+        dg_aws_config_clean_up(&aws_cfg);
     return 0;
 }
