@@ -65,7 +65,7 @@ static int set_from_text(const dg_object_desc *d, int32_t idx, void *obj, const 
         rc = dg_decimal_parse(text, n, f->scale, (int64_t *)v, f->name, err);
         break;
     case DG_TYPE_BINARY:
-        rc = dg_base64_decode(text, n, a, (dg_bytes *)v, f->name, err);
+        rc = dg_base64url_decode(text, n, a, (dg_bytes *)v, f->name, err) /* as in Location */;
         break;
     default:
         rc = dg_error_set(err, DG_EINVAL, f->name, "%s: cannot be given in a URL", f->name);
@@ -114,13 +114,8 @@ static void key_text(dg_api_table *t, const void *obj, dg_buf *out)
         dg_decimal_format(out, *(const int64_t *)v, f->scale);
         break;
     case DG_TYPE_BINARY: {
-        size_t start = out->len;
         const dg_bytes *b = v;
-        dg_base64_encode(out, b->ptr, b->len);
-        for (size_t i = start; i < out->len; i++) /* base64url, no padding */
-            out->data[i] = out->data[i] == '+' ? '-' : out->data[i] == '/' ? '_' : out->data[i];
-        while (out->len > start && out->data[out->len - 1] == '=')
-            out->len--;
+        dg_base64url_encode(out, b->ptr, b->len);
         break;
     }
     default:

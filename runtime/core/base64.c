@@ -113,3 +113,36 @@ int dg_base64_decode(const char *s, size_t n, dg_arena *a, dg_bytes *out, const 
     out->len = outlen;
     return 0;
 }
+
+/* base64url (RFC 4648 §5) without padding: URL path segments and cursors. */
+int dg_base64url_encode(dg_buf *b, const uint8_t *p, size_t n)
+{
+    size_t start = b->len;
+    int rc = dg_base64_encode(b, p, n);
+    if (rc)
+        return rc;
+    while (b->len > start && b->data[b->len - 1] == '=')
+        b->len--;
+    for (size_t i = start; i < b->len; i++)
+        b->data[i] = b->data[i] == '+' ? '-' : b->data[i] == '/' ? '_' : b->data[i];
+    dg_buf_cstr(b);
+    return dg_buf_status(b);
+}
+
+int dg_base64url_decode(const char *s, size_t n, dg_arena *a, dg_bytes *out, const char *field,
+                        dg_error *err)
+{
+    char *t = dg_arena_alloc(a, n + 4);
+    if (!t)
+        return dg_error_set(err, DG_ENOMEM, field, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '+' || c == '/' || c == '=')
+            return dg_error_set(err, DG_EINVAL, field, "%s: not base64url", field ? field : "value");
+        t[i] = c == '-' ? '+' : c == '_' ? '/' : c;
+    }
+    size_t m = n;
+    while (m % 4)
+        t[m++] = '=';
+    return dg_base64_decode(t, m, a, out, field, err);
+}

@@ -320,6 +320,24 @@ int dg_ddb_marshal(const dg_object_desc *d, const void *obj, dg_buf *out, dg_err
     return dg_model_marshal_finish(out, start, m_object(&c, d, obj, 0), "DynamoDB JSON", err);
 }
 
+int dg_ddb_marshal_field(const dg_object_desc *d, const void *obj, uint32_t idx, dg_buf *out,
+                         dg_error *err)
+{
+    if (d == NULL || obj == NULL || out == NULL || idx >= d->field_count)
+        return dg_error_set(err, DG_EINVAL, NULL, "dg_ddb_marshal_field: bad argument");
+    const dg_field_desc *f = &d->fields[idx];
+    if (!dg_is_present(d, obj, idx))
+        return dg_error_set(err, DG_EINVAL, f->name, "%s: required", f->name);
+    mctx c;
+    c.b = out;
+    c.err = err;
+    dg_path_init(&c.path);
+    dg_path_push_name(&c.path, f->name);
+    size_t start = out->len;
+    return dg_model_marshal_finish(out, start, m_value(&c, f, dg_field_cptr(obj, f), 0), "DynamoDB JSON",
+                                   err);
+}
+
 static int m_key_field(mctx *c, const dg_object_desc *d, const void *obj, int32_t idx, bool *first)
 {
     if (idx < 0)

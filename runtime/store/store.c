@@ -123,20 +123,6 @@ static int key_json(dg_store *s, const void *key_obj, bool set_version, int64_t 
     return rc;
 }
 
-/* The value JSON ({"S":"..."}) of one attribute inside an item JSON object. */
-static char *attr_value_json(const char *item_json, const char *attr)
-{
-    cJSON *root = cJSON_Parse(item_json);
-    char *r = NULL;
-    if (root) {
-        cJSON *v = cJSON_GetObjectItemCaseSensitive(root, attr);
-        if (v)
-            r = cJSON_PrintUnformatted(v);
-        cJSON_Delete(root);
-    }
-    return r;
-}
-
 static bool is_index_key_attr(const dg_store *s, const char *attr)
 {
     const dg_table_desc *t = s->t;
@@ -787,8 +773,6 @@ out:
 
 static void mac(const dg_store *s, const char *scope, const char *payload, size_t n, unsigned char out[32])
 {
-    HMAC_CTX *h = NULL;
-    (void)h;
     dg_buf b = DG_BUF_INIT;
     dg_buf_puts(&b, s->table_name);
     dg_buf_putc(&b, '\n');
@@ -800,35 +784,6 @@ static void mac(const dg_store *s, const char *scope, const char *payload, size_
     dg_buf_free(&b);
 }
 
-static void b64url(dg_buf *out, const void *p, size_t n)
-{
-    size_t start = out->len;
-    dg_base64_encode(out, p, n);
-    while (out->len > start && out->data[out->len - 1] == '=')
-        out->len--;
-    for (size_t i = start; i < out->len; i++)
-        out->data[i] = out->data[i] == '+' ? '-' : out->data[i] == '/' ? '_' : out->data[i];
-    dg_buf_putc(out, '\0');
-    out->len--;
-}
-
-static int unb64url(const char *s, size_t n, dg_arena *a, dg_bytes *out, dg_error *err)
-{
-    char *t = dg_arena_alloc(a, n + 4);
-    if (!t)
-        return dg_error_set(err, DG_ENOMEM, NULL, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '+' || c == '/' || c == '=')
-            return dg_error_set(err, DG_EINVAL, "cursor", "invalid cursor");
-        t[i] = c == '-' ? '+' : c == '_' ? '/' : c;
-    }
-    size_t m = n;
-    while (m % 4)
-        t[m++] = '=';
-    return dg_base64_decode(t, m, a, out, "cursor", err);
-}
-
 static char *make_cursor(const dg_store *s, const char *scope, const cJSON *last_key, dg_arena *a)
 {
     char *p = cJSON_PrintUnformatted(last_key);
@@ -837,9 +792,9 @@ static char *make_cursor(const dg_store *s, const char *scope, const cJSON *last
     unsigned char m[32];
     mac(s, scope, p, strlen(p), m);
     dg_buf b = DG_BUF_INIT;
-    b64url(&b, p, strlen(p));
+    dg_base64url_encode(&b, (const uint8_t *)p, strlen(p));
     dg_buf_putc(&b, '.');
-    b64url(&b, m, 16);
+    dg_base64url_encode(&b, m, 16);
     free(p);
     char *r = dg_buf_status(&b) ? NULL : dg_arena_strndup(a, b.data, b.len);
     dg_buf_free(&b);
@@ -856,8 +811,9 @@ static int read_cursor(const dg_store *s, const char *scope, const char *cursor,
         return dg_error_set(err, DG_EINVAL, "cursor", "invalid cursor");
     dg_bytes payload, sig;
     dg_error scratch;
-    if (unb64url(cursor, (size_t)(dot - cursor), a, &payload, &scratch) ||
-        unb64url(dot + 1, n - (size_t)(dot - cursor) - 1, a, &sig, &scratch) || sig.len != 16)
+    if (dg_base64url_decode(cursor, (size_t)(dot - cursor), a, &payload, "cursor", &scratch) ||
+        dg_base64url_decode(dot + 1, n - (size_t)(dot - cursor) - 1, a, &sig, "cursor", &scratch) ||
+        sig.len != 16)
         return dg_error_set(err, DG_EINVAL, "cursor", "invalid cursor");
     unsigned char m[32];
     mac(s, scope, (const char *)payload.ptr, payload.len, m);
@@ -911,18 +867,11 @@ int dg_store_list_versions(dg_store *s, const void *key_obj, const char *cursor,
     dg_ddb_result_init(&res);
     dg_ddb_expr e;
     dg_ddb_expr_init(&e);
-    dg_buf pkv = DG_BUF_INIT, key = DG_BUF_INIT;
+    dg_buf pkv = DG_BUF_INIT;
     int64_t latest = -1;
     bool first = !cursor || !*cursor;
-    if ((rc = key_json(s, key_obj, true, s->t->current_version, &key, err)))
+    if ((rc = dg_ddb_marshal_field(s->t->item, key_obj, (uint32_t)s->t->partition_field, &pkv, err)))
         goto out;
-    char *pk_value = attr_value_json(key.data, pk_field(s)->attr);
-    if (!pk_value) {
-        rc = dg_error_set(err, DG_ENOMEM, NULL, "out of memory");
-        goto out;
-    }
-    dg_buf_puts(&pkv, pk_value);
-    free(pk_value);
     if (first) {
         rc = get_raw(s, key_obj, true, s->t->current_version, false, NULL, NULL, &cur, err);
         if (rc)
@@ -973,7 +922,6 @@ out:
     dg_ddb_result_clean_up(&res);
     dg_ddb_expr_clean_up(&e);
     dg_buf_free(&pkv);
-    dg_buf_free(&key);
     return rc;
 }
 
@@ -990,32 +938,25 @@ int dg_store_query_index(dg_store *s, const dg_index_desc *ix, const void *key_o
     int rc = page_alloc(s, page, (size_t)limit, a, err);
     if (rc)
         return rc;
-    /* the partition value as an AttributeValue: marshal an object holding only that field */
-    void *tmp = dg_arena_calloc(a, 1, d->size);
-    if (!tmp)
-        return dg_error_set(err, DG_ENOMEM, NULL, "out of memory");
-    memcpy(fptr(tmp, pf), fcptr(key_obj, pf), pf->size);
-    dg_set_present(d, tmp, (uint32_t)ix->partition_field, true);
+    /* the partition value as an AttributeValue; an empty one is never indexed */
+    const void *pvv = fcptr(key_obj, pf);
+    if ((pf->type == DG_TYPE_STRING && ((const dg_str *)pvv)->len == 0) ||
+        (pf->type == DG_TYPE_BINARY && ((const dg_bytes *)pvv)->len == 0))
+        return dg_error_set(err, DG_EINVAL, pf->name, "%s: empty values are not indexed", pf->name);
     dg_buf one = DG_BUF_INIT;
     dg_ddb_expr e;
     dg_ddb_expr_init(&e);
     dg_ddb_result res;
     dg_ddb_result_init(&res);
-    char *pv = NULL;
-    if ((rc = dg_ddb_marshal(d, tmp, &one, err)))
+    if ((rc = dg_ddb_marshal_field(d, key_obj, (uint32_t)ix->partition_field, &one, err)))
         goto out;
-    pv = attr_value_json(one.data, pf->attr);
-    if (!pv) {
-        rc = dg_error_set(err, DG_EINVAL, pf->name, "%s: empty values are not indexed", pf->name);
-        goto out;
-    }
+    const char *pv = one.data;
     char kc[96];
     snprintf(kc, sizeof kc, "%s = %s", dg_ddb_expr_name(&e, pf->attr), dg_ddb_expr_value(&e, pv));
     dg_ddb_query q = {.table = s->table_name, .index = ix->name, .key_condition = kc, .expr = &e,
                       .limit = limit, .forward = forward};
-    char *scope = dg_arena_strndup(a, pv, strlen(pv));
     size_t sl = strlen(ix->name) + strlen(pv) + 2;
-    scope = dg_arena_alloc(a, sl);
+    char *scope = dg_arena_alloc(a, sl);
     if (!scope) {
         rc = dg_error_set(err, DG_ENOMEM, NULL, "out of memory");
         goto out;
@@ -1033,7 +974,6 @@ int dg_store_query_index(dg_store *s, const dg_index_desc *ix, const void *key_o
     if (res.last_key)
         page->next_cursor = make_cursor(s, scope, res.last_key, a);
 out:
-    free(pv);
     dg_buf_free(&one);
     dg_ddb_expr_clean_up(&e);
     dg_ddb_result_clean_up(&res);

@@ -88,6 +88,26 @@ static void test_base64_decode_rfc4648(void **state)
     b64_dec_is("AAAA", "\0\0\0", 3);
 }
 
+static void test_base64url(void **state)
+{
+    (void)state;
+    dg_buf b = DG_BUF_INIT;
+    assert_int_equal(dg_base64url_encode(&b, (const uint8_t *)"\xfb\xff\xbf\xfa", 4), 0);
+    assert_string_equal(dg_buf_cstr(&b), "-_-_-g"); /* no padding, URL alphabet */
+    dg_arena *a = dg_arena_new(0);
+    dg_bytes out;
+    dg_error err;
+    assert_int_equal(dg_base64url_decode(b.data, b.len, a, &out, "id", &err), 0);
+    assert_int_equal(out.len, 4);
+    assert_memory_equal(out.ptr, "\xfb\xff\xbf\xfa", 4);
+    assert_int_equal(dg_base64url_decode("ab+c", 4, a, &out, "id", &err), DG_EINVAL); /* standard alphabet */
+    assert_string_equal(err.field, "id");
+    assert_int_equal(dg_base64url_decode("abc=", 4, a, &out, "id", &err), DG_EINVAL); /* padding */
+    assert_int_not_equal(dg_base64url_decode("a", 1, a, &out, "id", &err), 0);      /* impossible length */
+    dg_arena_destroy(a);
+    dg_buf_free(&b);
+}
+
 static void test_base64_roundtrip_all_bytes(void **state)
 {
     (void)state;
@@ -516,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_rfc3339_against_libc),
         cmocka_unit_test(test_clocks),
         cmocka_unit_test(test_uuid_v4_format),
+        cmocka_unit_test(test_base64url),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,11 @@ int dg_base64_encode(dg_buf *b, const uint8_t *p, size_t n);
 int dg_base64_decode(const char *s, size_t n, dg_arena *a, dg_bytes *out, const char *field,
                      dg_error *err);
 
+/* base64url without padding (RFC 4648 §5), for URLs and opaque cursors. */
+int dg_base64url_encode(dg_buf *b, const uint8_t *p, size_t n);
+int dg_base64url_decode(const char *s, size_t n, dg_arena *a, dg_bytes *out, const char *field,
+                        dg_error *err);
+
 /* ---- UTF-8 ---- */
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
  * NUL bytes are allowed (valid UTF-8); callers that must reject them check separately. */

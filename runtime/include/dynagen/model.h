@@ -218,6 +218,10 @@ int dg_ddb_unmarshal(const dg_object_desc *d, const char *json, size_t len, void
 /* Marshal only the table's primary-key attributes of obj, e.g.
  * {"ProductID":{"S":"p-1"},"Version":{"N":"3"}}; both key fields must be present. */
 int dg_ddb_marshal_key(const dg_table_desc *t, const void *obj, dg_buf *out, dg_error *err);
+/* Marshal one present field as its AttributeValue ({"S":"tools"}), e.g. the
+ * value of a key condition. */
+int dg_ddb_marshal_field(const dg_object_desc *d, const void *obj, uint32_t idx, dg_buf *out,
+                         dg_error *err);
 
 /* ---- the API's plain JSON ---- */
 enum {
