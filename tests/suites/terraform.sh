@@ -55,8 +55,8 @@ trap '[[ -n $SCRATCH ]] && rm -rf "$SCRATCH"' EXIT
 JOBS=${TF_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 # ---- offline provider --------------------------------------------------------
-# The machine image holds an unpacked mirror of hashicorp/aws; use it in place.
-# A plugin cache makes each init a symlink instead of a 700 MB copy.
+# The machine image holds an unpacked mirror of hashicorp/aws; init links to it
+# in place (a symlink per directory, not a 700 MB copy).
 find_plugin_dir() {
   local d
   if [[ -n ${TF_PLUGIN_DIR:-} ]]; then
@@ -81,8 +81,11 @@ else
 fi
 
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
-export TF_PLUGIN_CACHE_DIR=${TF_PLUGIN_CACHE_DIR:-$ROOT/build/terraform/plugin-cache}
-mkdir -p "$TF_PLUGIN_CACHE_DIR"
+# No plugin cache: init links .terraform/providers straight to the unpacked
+# mirror already, and a shared cache is not safe for the parallel jobs below
+# (every init re-creates the cache entry, and a plan running meanwhile in
+# another directory finds its provider missing).
+unset TF_PLUGIN_CACHE_DIR
 # A CLI config path that does not exist only adds a warning to every command.
 if [[ -n ${TF_CLI_CONFIG_FILE:-} && ! -f $TF_CLI_CONFIG_FILE ]]; then
   unset TF_CLI_CONFIG_FILE
