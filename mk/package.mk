@@ -38,9 +38,9 @@ $(PKG_ZIP): $(PKG_B)/bin/dynagen-api $(PKG_LAUNCHER) local/launcher/mkzip.sh
 	bash local/launcher/mkzip.sh --launcher $(PKG_LAUNCHER) $(PKG_B)/bin/dynagen-api $@
 
 # Relinked every time: the root is a make variable, not a file.
-package-direct: $(PKG_B)/generated/main.o $(GEN_OBJ) $(LIBDYNAGEN) local/launcher/mkzip.sh
+package-direct: $(BOOTSTRAP_OBJ) $(BOOTSTRAP_DEPS) local/launcher/mkzip.sh
 	@mkdir -p $(dir $(PKG_DIRECT_BIN))
-	$(CC) -o $(PKG_DIRECT_BIN) $(PKG_B)/generated/main.o $(GEN_OBJ) $(LIBDYNAGEN) $(RT_LIBS) \
+	$(CC) $(BOOTSTRAP_LDFLAGS) -o $(PKG_DIRECT_BIN) $(BOOTSTRAP_OBJ) $(BOOTSTRAP_LIBS) \
 	  -Wl,--dynamic-linker=$(PACKAGE_DIRECT_ROOT)/lib/ld-linux-x86-64.so.2 \
 	  -Wl,-rpath,$(PACKAGE_DIRECT_ROOT)/lib -Wl,--disable-new-dtags
 	bash local/launcher/mkzip.sh --direct $(PKG_DIRECT_BIN) $(PKG_DIRECT_ZIP)

@@ -11,7 +11,8 @@ APT_PKGS=(
   openjdk-17-jre-headless   # DynamoDB Local
   clang libclang-rt-14-dev  # libFuzzer targets, LeakSanitizer
   clang-format
-  curl zip unzip wrk nodejs npm
+  curl zip unzip wrk openssl nodejs npm
+  dpkg-dev                  # dpkg-source: scripts/curl-lambda.sh builds the bootstrap's libcurl from Debian's source
 )
 
 missing=()

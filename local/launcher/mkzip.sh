@@ -77,7 +77,14 @@ for l in "${libs[@]}"; do
   sources+=("$path")
 done
 
-# Licences: the Debian copyright file of each bundled library's package.
+# Licences: the Debian copyright file of each bundled library's package, and
+# of the libraries linked statically into the program (the release bootstrap
+# carries libcurl, built from Debian's curl source, and OpenSSL's libcrypto/libssl).
+if command -v nm >/dev/null; then
+  defined=$(nm --defined-only "$program" 2>/dev/null || true)
+  grep -q ' T curl_easy_init$' <<<"$defined" && sources+=(/usr/share/doc/libcurl4-openssl-dev/copyright)
+  grep -q ' T OPENSSL_init_crypto$' <<<"$defined" && sources+=(/usr/share/doc/libssl-dev/copyright)
+fi
 if command -v dpkg >/dev/null; then
   for p in "${sources[@]}"; do
     pkg=$( { dpkg -S "$p" 2>/dev/null || dpkg -S "$(readlink -f "$p")" 2>/dev/null || true; } |
