@@ -222,4 +222,4 @@ format:
 clean:
 	rm -rf build bin
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -path build/curl-lambda -prune -o -name '*.d' -print 2>/dev/null)

@@ -8,8 +8,14 @@
 #                 product through dynagen itself. Sets: PKG, DDB_PORT, FENV (the
 #                 function's environment, for env -i), PRODUCT_ID, PRODUCT_PATH.
 #   stack_down    stop everything stack_up and the benchmark started (trap'd).
-#   ll_dynagen / ll_node: lambda-local's argument list for each function
-#                 (after FENV), in arrays DYN_LL and NODE_LL.
+#   DYN_LL / NODE_LL: lambda-local's argument list for each function (after
+#                 FENV). As they are, lambda-local starts the function at launch
+#                 (start_ll, bench/api.sh, waits for its 'ready (init'); the
+#                 cold-start probes (bench/coldstart.sh) put --on-demand in
+#                 front, so lambda-local forks the function only when the
+#                 probe's request finds none running, and the probe times from
+#                 that request to the end of its response (process start, init,
+#                 one GetItem, the way back), not lambda-local's own start-up.
 #
 # The Node.js peer (bench/node-handler/) is a custom runtime run by the same
 # lambda-local: node bench/node-handler/bootstrap.js (the Runtime API loop)

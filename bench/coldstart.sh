@@ -6,17 +6,21 @@
 # against the same DynamoDB Local, with the same clean environment (env -i +
 # the documented variables).
 #
-# One cold start = bench/coldstart_probe.c: from just before lambda-local is
-# forked (it forks the function at once) to the end of the first response to
-# GET /products/{id}: process start, init, one GetItem, the way back. Peak RSS
-# = VmHWM of the function process right after that response. COLDSTART_RUNS
-# (20) of each, interleaved (dynagen, node, dynagen, ...) after 2 discarded
-# warm-up pairs, so both see DynamoDB Local in the same state.
+# One cold start = bench/coldstart_probe.c with lambda-local --on-demand: the
+# probe starts lambda-local and waits (untimed) until it listens, with no
+# function process yet; then it times from the request that finds no runtime
+# (GET /products/{id}; lambda-local forks the function on that request) to the
+# end of its response: process start, init, one GetItem, the way back - what
+# Lambda calls a cold start, without lambda-local's own start-up. Peak RSS =
+# VmHWM of the function process right after that response. COLDSTART_RUNS (20)
+# of each, interleaved (dynagen, node, dynagen, ...) after 2 discarded warm-up
+# pairs, so both see DynamoDB Local in the same state.
 #
 # Then the ways to start the bundled program (style.md: aws-lambda-cpp uses a
 # shell bootstrap): exec-to-exit of each bootstrap alone, EXEC_RUNS (200)
 # times, the program stopping at its first check (no AWS_LAMBDA_RUNTIME_API),
-# and full cold starts of each:
+# and full cold starts of each (as above: lambda-local --on-demand, from the
+# request that finds no runtime to the end of its response):
 #   (a) launcher   the static C launcher (shipped: works from any directory)
 #   (b) direct     bootstrap = the program linked with PT_INTERP and RPATH under
 #                  /var/task, run at /var/task in a private mount namespace
@@ -49,8 +53,9 @@ probe() {
   [[ -z ${COLDSTART_VERBOSE:-} ]] || echo "  $name $line"
   awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v["ms"], v["hwm_kb"], v["init_ms"], v["anon_kb"], v["cpu_ms"] }' <<<"$line" >>"$BENCH_TMP/$name.runs"
 }
-dyn() { probe "$1" env -i "${FENV[@]}" "$PROBE" serve "$PRODUCT_PATH" -- "$LL" "${DYN_LL[@]}"; }
-nod() { probe "$1" env -i "${FENV[@]}" "$PROBE" serve "$PRODUCT_PATH" -- "$LL" "${NODE_LL[@]}"; }
+# --on-demand: lambda-local forks the function when the probe's request arrives
+dyn() { probe "$1" env -i "${FENV[@]}" "$PROBE" serve "$PRODUCT_PATH" -- "$LL" --on-demand "${DYN_LL[@]}"; }
+nod() { probe "$1" env -i "${FENV[@]}" "$PROBE" serve "$PRODUCT_PATH" -- "$LL" --on-demand "${NODE_LL[@]}"; }
 col() { awk -v c="$2" '{ print $c }' "$BENCH_TMP/$1.runs"; }
 stats() { # NAME COLUMN -> "median min max"
   local m lo hi
@@ -127,9 +132,9 @@ exec_line "(c) bash script -> bundled loader (aws-lambda-cpp)" env -i LAMBDA_TAS
 # full cold starts of each variant, interleaved
 VRUNS=${VARIANT_RUNS:-$RUNS}
 for _ in $(seq "$VRUNS"); do
-  probe va env -i "${FENV[@]}" "$PROBE" serve "$PRODUCT_PATH" -- "$LL" --port 0 -- "$PKG/bootstrap"
-  ((direct_ok)) && probe vb at_var_task env -i "${FENV[@]}" "$PROBE" serve "$PRODUCT_PATH" -- "$LL" --port 0 -- /var/task/bootstrap
-  probe vc env -i "${FENV[@]}" "$PROBE" serve "$PRODUCT_PATH" -- "$LL" --port 0 -- "$SH_PKG/bootstrap"
+  probe va env -i "${FENV[@]}" "$PROBE" serve "$PRODUCT_PATH" -- "$LL" --port 0 --on-demand -- "$PKG/bootstrap"
+  ((direct_ok)) && probe vb at_var_task env -i "${FENV[@]}" "$PROBE" serve "$PRODUCT_PATH" -- "$LL" --port 0 --on-demand -- /var/task/bootstrap
+  probe vc env -i "${FENV[@]}" "$PROBE" serve "$PRODUCT_PATH" -- "$LL" --port 0 --on-demand -- "$SH_PKG/bootstrap"
 done
 cold_line() {
   local label=$1 name=$2 m lo hi

@@ -1,15 +1,20 @@
 /* coldstart_probe — the stopwatch of `make bench-coldstart` (bench/coldstart.sh).
  *
  *   coldstart_probe serve PATH -- LAMBDA_LOCAL [ARGS...]
- *       Starts lambda-local (which must be given --port 0 and no --quiet) and
- *       times from just before fork to the end of the first HTTP response to
- *       GET PATH: lambda-local's start, the function process's start and init,
- *       its first invocation (a DynamoDB GetItem) and the way back. Then reads
- *       the function process's peak RSS (VmHWM of /proc/PID/status, PID from
- *       lambda-local's "runtime started: pid N" line) and stops lambda-local.
- *       Prints one line:
- *         ms=<total> status=<http> hwm_kb=<peak RSS> rss_kb=<RSS> anon_kb=<RssAnon>
- *         cpu_ms=<CPU time of all its threads so far (schedstat)> init_ms=<lambda-local's init>
+ *       Starts lambda-local (which must be given --port 0 --on-demand and no
+ *       --quiet) and waits, untimed, until it listens ("listening on
+ *       http://127.0.0.1:PORT"): with --on-demand no function process runs
+ *       yet. Then times one GET PATH, from just before connect to the end of
+ *       the response: the request finds no runtime, so lambda-local forks the
+ *       function for it: the function process's start and init, its first
+ *       invocation (a DynamoDB GetItem) and the way back. lambda-local's own
+ *       start-up is not in the figure, as Lambda's own is not in a cold start.
+ *       Then reads the function process's peak RSS (VmHWM of /proc/PID/status,
+ *       PID from lambda-local's "runtime started: pid N" line) and stops
+ *       lambda-local. Prints one line:
+ *         ms=<request to response> status=<http> hwm_kb=<peak RSS> rss_kb=<RSS>
+ *         anon_kb=<RssAnon> cpu_ms=<CPU time of all its threads so far (schedstat)>
+ *         init_ms=<lambda-local's "ready (init X ms)": fork to the first /next>
  *
  *   coldstart_probe exec N -- PROGRAM [ARGS...]
  *       Runs PROGRAM N times (stdout/stderr to /dev/null) and prints the
@@ -144,9 +149,11 @@ static int http_get(int port, const char *path)
     }
     int one = 1;
     setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct timeval tv = {60, 0};
+    setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     char req[1024];
-    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-                     path);
+    int n = snprintf(req, sizeof req,
+                     "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
     if (write(s, req, (size_t)n) != n) {
         close(s);
         return -1;
@@ -166,12 +173,29 @@ static int http_get(int port, const char *path)
     return atoi(head + 9);
 }
 
+/* Whether lambda-local is told to start the function on demand (--on-demand
+ * among its options, or LAMBDA_LOCAL_ON_DEMAND=1). */
+static int on_demand(char **argv)
+{
+    const char *e = getenv("LAMBDA_LOCAL_ON_DEMAND");
+    if (e != NULL && strcmp(e, "1") == 0)
+        return 1;
+    for (char **a = argv + 1; *a != NULL && strcmp(*a, "--") != 0; a++)
+        if (strcmp(*a, "--on-demand") == 0)
+            return 1;
+    return 0;
+}
+
 static int serve(const char *path, char **argv)
 {
+    if (!on_demand(argv)) {
+        fprintf(stderr, "coldstart_probe: serve: pass --on-demand to lambda-local (otherwise it "
+                        "starts the function before the request)\n");
+        return 2;
+    }
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) != 0)
         die("pipe");
-    double t0 = now_ms();
     pid_t pid = fork();
     if (pid < 0)
         die("fork");
@@ -185,29 +209,42 @@ static int serve(const char *path, char **argv)
     close(pfd[1]);
     fcntl(pfd[0], F_SETFL, O_NONBLOCK);
 
+    /* untimed: until lambda-local listens */
     int port = 0, status = -1;
-    while (now_ms() - t0 < 60000) {
+    double since = now_ms();
+    while (port == 0) {
         drain(pfd[0]);
-        if (port == 0) {
-            port = (int)log_number("listening on http://127.0.0.1:");
-            if (port <= 0)
-                port = 0;
-        }
-        if (port > 0) {
-            status = http_get(port, path);
-            if (status != -2)
-                break;
-        }
+        port = (int)log_number("listening on http://127.0.0.1:");
+        if (port > 0)
+            break;
+        port = 0;
         int w = 0;
         if (waitpid(pid, &w, WNOHANG) == pid) {
             fprintf(stderr, "coldstart_probe: lambda-local exited:\n%s", g_log);
             return 1;
         }
+        if (now_ms() - since > 60000) {
+            fprintf(stderr, "coldstart_probe: lambda-local did not listen within 60 s:\n%s", g_log);
+            kill(pid, SIGKILL);
+            waitpid(pid, &w, 0);
+            return 1;
+        }
         struct pollfd p = {.fd = pfd[0], .events = POLLIN};
-        poll(&p, 1, port > 0 ? 0 : 1);
-        if (port > 0)
-            usleep(100);
+        poll(&p, 1, 100);
     }
+    if (strstr(g_log, "runtime started: pid ") != NULL) {
+        fprintf(stderr,
+                "coldstart_probe: lambda-local started the function before the request "
+                "(not on demand):\n%s",
+                g_log);
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+        return 1;
+    }
+
+    /* timed: the request that finds no runtime, to the end of its response */
+    double t0 = now_ms();
+    status = http_get(port, path);
     double t1 = now_ms();
     drain(pfd[0]);
     long rt = log_number("runtime started: pid ");
@@ -221,8 +258,8 @@ static int serve(const char *path, char **argv)
     while (waitpid(pid, &w, 0) < 0 && errno == EINTR)
         ;
     close(pfd[0]);
-    printf("ms=%.3f status=%d hwm_kb=%ld rss_kb=%ld anon_kb=%ld cpu_ms=%.2f init_ms=%.1f\n", t1 - t0,
-           status, hwm, rss, anon, cpu, init);
+    printf("ms=%.3f status=%d hwm_kb=%ld rss_kb=%ld anon_kb=%ld cpu_ms=%.2f init_ms=%.1f\n",
+           t1 - t0, status, hwm, rss, anon, cpu, init);
     if (status != 200)
         fprintf(stderr, "coldstart_probe: HTTP %d; lambda-local said:\n%s", status, g_log);
     return status == 200 ? 0 : 1;
@@ -256,7 +293,8 @@ static int exec_n(int n, char **argv)
         while (wait4(pid, &w, 0, &ru) < 0 && errno == EINTR)
             ;
         t[i] = (now_ms() - t0) * 1000.0;
-        c[i] = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+        c[i] = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+               (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
         if (WIFEXITED(w) && WEXITSTATUS(w) == 127) {
             fprintf(stderr, "coldstart_probe: %s could not be run\n", argv[0]);
             free(t);

@@ -60,7 +60,8 @@ bench-ddb: bench-ddb-build
 #   make bench-coldstart  dist/lambda.zip unpacked and run under lambda-local vs a
 #                         Node.js 20 custom runtime doing the same GetItem with
 #                         @aws-sdk/client-dynamodb (bench/node-handler/), same
-#                         lambda-local: process start -> first response, and the
+#                         lambda-local: from the request that finds no runtime
+#                         (lambda-local --on-demand) to its response, and the
 #                         function's peak RSS, COLDSTART_RUNS (20) times each,
 #                         interleaved; then the bootstrap variants (launcher, the
 #                         binary itself at /var/task, shell). Last line ratio=<node/dynagen>.

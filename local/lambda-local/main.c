@@ -7,6 +7,9 @@
  * is enforced (runtime killed, 504, restarted); a runtime that dies gets its
  * in-flight request answered 502 and is restarted; an invocation error is a
  * 502. Everything it does is printed to stderr, prefixed "lambda-local:".
+ * With --on-demand the runtime is started only when a request finds none
+ * (the first, and the next after one died or timed out), as Lambda starts an
+ * execution environment when an invoke finds none warm.
  *
  * Usage: lambda-local [options] [--] BOOTSTRAP [ARGS...]   (see usage()) */
 #define _GNU_SOURCE
@@ -38,6 +41,10 @@ extern char **environ;
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_PORT_IN_USE = 3 };
 
 static volatile sig_atomic_t g_stop;
+
+/* --on-demand / LAMBDA_LOCAL_ON_DEMAND=1: start the runtime when a request
+ * finds none, not at launch nor straight after it ends. */
+static bool g_on_demand;
 
 /* AWS gives a function's init 10 s whatever its timeout: so does lambda-local. */
 static long init_timeout_ms(const ll_state *L)
@@ -96,6 +103,9 @@ static void usage(FILE *f)
           "  --pass-env NAME    pass lambda-local's NAME to the function (repeatable)\n"
           "  --inherit-env      pass lambda-local's whole environment to the function\n"
           "  --quiet            no line per request\n"
+          "  --on-demand        start the runtime when a request arrives and none is running\n"
+          "                     (the first request, and the next after it died or timed out),\n"
+          "                     not at launch; requests wait meanwhile [LAMBDA_LOCAL_ON_DEMAND=1]\n"
           "\n"
           "The function's environment is what Lambda sets: AWS_LAMBDA_RUNTIME_API,\n"
           "AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_FUNCTION_MEMORY_SIZE, AWS_LAMBDA_FUNCTION_VERSION\n"
@@ -353,20 +363,32 @@ static void fail_head(ll_state *L, ll_outcome o, const char *detail)
     ll_finish(inv, o);
 }
 
-/* The supervisor: (re)start the runtime, watch it, enforce the timeout. */
+/* Whether a runtime should be running now: always, or on demand only while a
+ * request waits for one. Lock held. */
+static bool runtime_wanted(const ll_state *L)
+{
+    return !g_on_demand || L->head != NULL;
+}
+
+/* The supervisor: (re)start the runtime, watch it, enforce the timeout. It
+ * holds L->mu except while it waits on L->cv, which the front broadcasts when
+ * it queues a request (run_invocation), so a request that needs a runtime
+ * starts one at once; the wait also ends after 5 ms (to reap the runtime,
+ * check the timeout and signals) or when a crash-loop backoff ends. */
 static int supervise(ll_state *L)
 {
     uint64_t backoff_ms = 0, next_spawn_ns = 0;
     unsigned restarts = 0;
     const char *why_restart = NULL;
+    pthread_mutex_lock(&L->mu);
     for (;;) {
         if (g_stop) {
+            pthread_mutex_unlock(&L->mu);
             ll_log("%s received, stopping", g_stop == SIGINT ? "SIGINT" : "SIGTERM");
             return EXIT_OK;
         }
-        pthread_mutex_lock(&L->mu);
         uint64_t now = ll_mono_ns();
-        if (L->pid == 0 && now >= next_spawn_ns) {
+        if (L->pid == 0 && runtime_wanted(L) && now >= next_spawn_ns) {
             pid_t pid = spawn_runtime(L);
             if (pid < 0) {
                 pthread_mutex_unlock(&L->mu);
@@ -450,9 +472,14 @@ static int supervise(ll_state *L)
                 pthread_cond_broadcast(&L->cv);
             }
         }
-        pthread_mutex_unlock(&L->mu);
-        struct timespec ts = {0, 5 * 1000000L};
-        nanosleep(&ts, NULL);
+        /* wait for a request, the end of the backoff, or 5 ms (L->cv uses CLOCK_MONOTONIC) */
+        uint64_t wake = ll_mono_ns() + 5 * 1000000ull;
+        if (L->pid == 0 && runtime_wanted(L) && next_spawn_ns < wake)
+            wake = next_spawn_ns;
+        if (wake > ll_mono_ns()) {
+            struct timespec until = {(time_t)(wake / 1000000000ull), (long)(wake % 1000000000ull)};
+            pthread_cond_timedwait(&L->cv, &L->mu, &until);
+        }
     }
 }
 
@@ -501,6 +528,14 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
         cf->port = (int)v;
+    }
+    const char *env_on_demand = getenv("LAMBDA_LOCAL_ON_DEMAND");
+    if (env_on_demand != NULL && *env_on_demand) {
+        if (strcmp(env_on_demand, "1") != 0 && strcmp(env_on_demand, "0") != 0) {
+            ll_log("error: LAMBDA_LOCAL_ON_DEMAND=%s: expected 1 or 0", env_on_demand);
+            return EXIT_USAGE;
+        }
+        g_on_demand = env_on_demand[0] == '1';
     }
     const char *env_timeout = getenv("LAMBDA_LOCAL_TIMEOUT");
     if (env_timeout != NULL && *env_timeout && !parse_seconds(env_timeout, &cf->timeout_ms)) {
@@ -592,6 +627,8 @@ int main(int argc, char **argv)
             cf->inherit_env = true;
         } else if (strcmp(a, "--quiet") == 0) {
             cf->quiet = true;
+        } else if (strcmp(a, "--on-demand") == 0) {
+            g_on_demand = true;
         } else if (a[0] == '-' && a[1] != '\0') {
             ll_log("error: unknown option %s (see --help)", a);
             return EXIT_USAGE;
@@ -638,7 +675,11 @@ int main(int argc, char **argv)
              cf->function_name);
 
     pthread_mutex_init(&L->mu, NULL);
-    pthread_cond_init(&L->cv, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* supervise()'s timed wait */
+    pthread_cond_init(&L->cv, &ca);
+    pthread_condattr_destroy(&ca);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -667,8 +708,8 @@ int main(int argc, char **argv)
         return EXIT_FAIL;
     }
     ll_log("Runtime API on 127.0.0.1:%d", L->runtime_port);
-    ll_log("function %s: timeout %ld ms, task root %s", cf->function_name, cf->timeout_ms,
-           cf->task_root);
+    ll_log("function %s: timeout %ld ms, task root %s%s", cf->function_name, cf->timeout_ms,
+           cf->task_root, g_on_demand ? ", on demand (no runtime until a request)" : "");
     ll_log("listening on http://%s%s%s:%d", strchr(cf->host, ':') ? "[" : "", cf->host,
            strchr(cf->host, ':') ? "]" : "", http_port);
 

@@ -6,7 +6,10 @@
 # 415, mapped handler errors, cookies, the log/EMF line, an invocation error,
 # a crash and a timeout (502/504, and the next request is served by a
 # restarted runtime), queueing, init failure, a port already in use, a
-# missing bootstrap, clean shutdown.
+# missing bootstrap, clean shutdown; --on-demand (and LAMBDA_LOCAL_ON_DEMAND=1):
+# no runtime until a request, the first request starts and is served by one,
+# a killed runtime is replaced only by the next request, init failure with
+# backoff, SIGTERM with and without a runtime.
 #
 # VARIANT=asan (default) or release picks the build; the programs are built
 # here with `make local`. Last line: "lambda-local: N passed, M failed".
@@ -58,6 +61,34 @@ start() {
   done
   echo "lambda-local ($name) did not start:"; sed 's/^/    /' "$tmp/$name.err"
   return 1
+}
+
+# start_od NAME [lambda-local options...]: like start, but only waits until it
+# listens (with --on-demand no runtime starts before a request)
+start_od() {
+  local name=$1; shift
+  "$LL" --port 0 "$@" "$ECHO" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  LLPID=$!
+  pids+=("$LLPID")
+  PORT=
+  for _ in $(seq 100); do
+    PORT=$(grep -m1 -oP 'listening on http://127\.0\.0\.1:\K[0-9]+' "$tmp/$name.err")
+    [[ -n $PORT ]] && return 0
+    kill -0 "$LLPID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "lambda-local ($name) did not start:"; sed 's/^/    /' "$tmp/$name.err"
+  return 1
+}
+# spawns NAME: how many runtime processes lambda-local has started so far
+spawns() { grep -cE 'runtime started: pid|runtime restarted after' "$tmp/$1.err"; }
+# stop_ll NAME WHAT: SIGTERM lambda-local, expect exit 0 within 5 s
+stop_ll() {
+  kill -TERM "$LLPID"
+  for _ in $(seq 50); do kill -0 "$LLPID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$LLPID" 2>/dev/null; then bad "$2: SIGTERM: still running after 5 s"; return; fi
+  wait "$LLPID"; local rc=$?
+  [[ $rc == 0 ]] && ok "$2: SIGTERM: exit 0" || bad "$2: SIGTERM: exit $rc: $(tail -5 "$tmp/$1.err")"
 }
 
 # req NAME METHOD PATH [curl args...]: sets CODE; body in $tmp/NAME.body, headers in $tmp/NAME.hdr
@@ -242,6 +273,85 @@ if start initfail --timeout 2 --env ECHO_FAIL_INIT=1; then
   kill -0 "$LLPID" 2>/dev/null && bad "SIGINT: still running" || { wait "$LLPID"; rc=$?; [[ $rc == 0 ]] && ok "SIGINT: exit 0" || bad "SIGINT: exit $rc"; }
 else
   bad "start lambda-local with a failing init"
+fi
+
+# ---- --on-demand: no runtime until a request; the request starts one and is served
+if start_od od --on-demand --timeout 2; then
+  sleep 0.3
+  if grep -qE 'runtime (started|restarted)' "$tmp/od.err" || [[ -n $(pgrep -P "$LLPID") ]]; then
+    bad "on-demand: a runtime was started before any request: $(grep -E 'runtime' "$tmp/od.err" | tr '\n' ' ')"
+  else ok "on-demand: no runtime 300 ms after listening"; fi
+  req od1 GET /echo/first
+  if expect od1 200 '"x":"first"' '"invocations":1'; then
+    ODPID=$(grep -m1 -oP 'runtime started: pid \K[0-9]+' "$tmp/od.err")
+    if [[ -n $ODPID && $ODPID == "$(json_pid od1)" ]]; then
+      ok "on-demand: the first request started runtime pid $ODPID and was served by it"
+    else bad "on-demand: log pid '$ODPID', served by pid '$(json_pid od1)': $(cat "$tmp/od.err")"; fi
+  fi
+  req od2 GET /echo/second
+  if expect od2 200 '"x":"second"' '"invocations":2'; then
+    [[ $(spawns od) == 1 && $(json_pid od2) == "$ODPID" ]] && ok "on-demand: a warm runtime serves the next request" \
+      || bad "on-demand: warm request: $(spawns od) spawns, pid $(json_pid od2) (wanted $ODPID)"
+  fi
+  # the runtime dies while idle: not replaced until a request needs it
+  if [[ -n $ODPID ]]; then
+    kill -KILL "$ODPID"
+    for _ in $(seq 50); do grep -q "runtime pid $ODPID ended" "$tmp/od.err" && break; sleep 0.05; done
+    sleep 0.3
+    if grep -q "runtime pid $ODPID ended" "$tmp/od.err" && [[ $(spawns od) == 1 ]]; then
+      ok "on-demand: killed runtime not restarted without a request"
+    else bad "on-demand: after kill: $(spawns od) spawns: $(grep runtime "$tmp/od.err" | tr '\n' ' ')"; fi
+    req od3 GET /echo/third
+    if expect od3 200 '"x":"third"' '"invocations":1'; then
+      NEWPID=$(grep -oP 'runtime restarted after a crash: pid \K[0-9]+' "$tmp/od.err" | tail -1)
+      if [[ $(spawns od) == 2 && -n $NEWPID && $NEWPID != "$ODPID" && $NEWPID == "$(json_pid od3)" ]]; then
+        ok "on-demand: the next request started a new runtime (pid $NEWPID) and was served by it"
+      else bad "on-demand: after kill: $(spawns od) spawns, new pid '$NEWPID', served by '$(json_pid od3)'"; fi
+    fi
+  fi
+  stop_ll od on-demand
+  [[ -n ${NEWPID:-} ]] && kill -0 "$NEWPID" 2>/dev/null && bad "on-demand: SIGTERM left runtime $NEWPID running"
+  grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$tmp/od.err" "$tmp/od.out" \
+    && bad "on-demand: sanitizer report: $(grep -E -A10 'AddressSanitizer|LeakSanitizer|runtime error:' "$tmp/od.err" | head -30)" \
+    || ok "on-demand: no sanitizer report ($VARIANT)"
+else
+  bad "start lambda-local --on-demand"
+fi
+
+# ---- LAMBDA_LOCAL_ON_DEMAND=1 does the same; SIGTERM with no runtime ever started
+if LAMBDA_LOCAL_ON_DEMAND=1 start_od odenv; then
+  sleep 0.3
+  [[ $(spawns odenv) == 0 ]] && ok "LAMBDA_LOCAL_ON_DEMAND=1: no runtime before a request" \
+    || bad "LAMBDA_LOCAL_ON_DEMAND=1: runtime started at launch"
+  stop_ll odenv "on-demand, no runtime"
+  [[ $(spawns odenv) == 0 ]] && ok "on-demand: still no runtime at shutdown" || bad "on-demand: a runtime started without a request"
+else
+  bad "start lambda-local with LAMBDA_LOCAL_ON_DEMAND=1"
+fi
+LAMBDA_LOCAL_ON_DEMAND=yes timeout 10 "$LL" --port 0 "$ECHO" >/dev/null 2>"$tmp/odbad.err"
+rc=$?
+[[ $rc == 2 ]] && grep -q 'LAMBDA_LOCAL_ON_DEMAND=yes' "$tmp/odbad.err" && ok "LAMBDA_LOCAL_ON_DEMAND=yes: usage error" \
+  || bad "LAMBDA_LOCAL_ON_DEMAND=yes: exit $rc: $(cat "$tmp/odbad.err")"
+
+# ---- --on-demand and a failing init: one start per request, the crash-loop backoff still applies
+if start_od odinit --on-demand --env ECHO_FAIL_INIT=1; then
+  req odi1 GET /echo/x
+  expect odi1 502 '"function_init_failed"' 'ECHO_FAIL_INIT=1'
+  sleep 0.4
+  [[ $(spawns odinit) == 1 ]] && ok "on-demand init failure: no restart without a request" \
+    || bad "on-demand init failure: $(spawns odinit) starts after one request"
+  # two failures in a row: the third start waits out a backoff of 200 ms after the second failure
+  req odi2 GET /echo/x
+  t0=$(date +%s%N)
+  req odi3 GET /echo/x
+  t1=$(date +%s%N)
+  ms=$(((t1 - t0) / 1000000))
+  if [[ $CODE == 502 && $(spawns odinit) == 3 ]] && ((ms >= 180)); then
+    ok "on-demand init failure: each request starts a runtime, after the backoff (${ms} ms)"
+  else bad "on-demand init failure: HTTP $CODE, $(spawns odinit) starts, third request took ${ms} ms"; fi
+  stop_ll odinit "on-demand init failure"
+else
+  bad "start lambda-local --on-demand with a failing init"
 fi
 
 finish
