@@ -112,7 +112,7 @@ ifeq ($(VARIANT)-$(CURL_LAMBDA),release-system)
 else ifeq ($(VARIANT),release)
   BOOTSTRAP_DEPS := $(CURL_LAMBDA)
   BOOTSTRAP_LIBS := $(CURL_LAMBDA) -Wl,-Bstatic -lssl -lcrypto -Wl,-Bdynamic \
-    $(call pkglibs,libcjson libcbor) -lm -lpthread
+    -Wl,--as-needed $(call pkglibs,libcjson libcbor) -lpthread
 else
   BOOTSTRAP_DEPS :=
   BOOTSTRAP_LIBS := $(RT_LIBS)
