@@ -22,7 +22,6 @@
 
 #include <cjson/cJSON.h>
 #include <openssl/err.h>
-#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -1110,8 +1109,8 @@ int dg_dax_client_new(const char *endpoint, const dg_aws_config *cfg, const dg_d
         dg_dax_client_destroy(c);
         return dg_error_set(err, DG_ENOMEM, NULL, "out of memory");
     }
-    if (RAND_bytes(c->session, sizeof c->session) != 1 ||
-        RAND_bytes((unsigned char *)&c->rng, sizeof c->rng) != 1)
+    if (dg_random_bytes(c->session, sizeof c->session, NULL) != 0 ||
+        dg_random_bytes(&c->rng, sizeof c->rng, NULL) != 0)
         c->rng = (uint64_t)dg_monotonic_ns();
     if (!c->rng)
         c->rng = 0x9E3779B97F4A7C15ull;

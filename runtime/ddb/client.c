@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
-#include <openssl/rand.h>
 
 #include "dynagen/codec_util.h"
 
@@ -136,12 +135,14 @@ int dg_ddb_client_new(const dg_aws_config *cfg, const dg_ddb_options *opts, dg_d
     *out = NULL;
     if (cfg == NULL || cfg->region == NULL || cfg->ddb_endpoint == NULL || cfg->ddb_host == NULL ||
         cfg->credentials.access_key_id == NULL || cfg->credentials.secret_access_key == NULL)
-        return dg_error_set(err, DG_EINVAL, NULL,
-                            "the AWS configuration is incomplete (load it with dg_aws_config_from_env)");
+        return dg_error_set(
+            err, DG_EINVAL, NULL,
+            "the AWS configuration is incomplete (load it with dg_aws_config_from_env)");
     const char *ep = cfg->ddb_endpoint;
     size_t skip = strncmp(ep, "https://", 8) == 0 ? 8 : strncmp(ep, "http://", 7) == 0 ? 7 : 0;
     if (skip == 0)
-        return dg_error_set(err, DG_EINVAL, NULL, "the DynamoDB endpoint must start with http:// or https://");
+        return dg_error_set(err, DG_EINVAL, NULL,
+                            "the DynamoDB endpoint must start with http:// or https://");
 
     dg_ddb_client *c = calloc(1, sizeof *c);
     if (c == NULL)
@@ -172,14 +173,15 @@ int dg_ddb_client_new(const dg_aws_config *cfg, const dg_ddb_options *opts, dg_d
     }
     c->path = c->url + host_end;
 
-    dg_aws_http_options ho = {c->opts.connect_timeout_ms, c->opts.proxy, DG_AWS_HTTP_MAX_RESPONSE_DEFAULT};
+    dg_aws_http_options ho = {c->opts.connect_timeout_ms, c->opts.proxy,
+                              DG_AWS_HTTP_MAX_RESPONSE_DEFAULT};
     int rc = dg_aws_http_new(&ho, &c->http, err);
     if (rc != 0) {
         dg_ddb_client_destroy(c);
         return rc;
     }
     uint64_t seed = 0;
-    if (RAND_bytes((unsigned char *)&seed, sizeof seed) != 1 || seed == 0)
+    if (dg_random_bytes(&seed, sizeof seed, NULL) != 0 || seed == 0)
         seed = dg_monotonic_ns() ^ (uint64_t)(uintptr_t)c ^ UINT64_C(0x9E3779B97F4A7C15);
     c->rng = seed ? seed : 1;
     *out = c;
@@ -472,13 +474,12 @@ static int give_up(dg_ddb_client *c, const char *op, last_kind kind, const dg_er
                    int attempts, const char *why, bool unanswered, dg_error *err)
 {
     (void)c;
-    int code = kind == LAST_THROTTLE ? DG_ETHROTTLED
-               : kind == LAST_SERVER ? DG_ESERVICE
-                                      : DG_EIO;
+    int code = kind == LAST_THROTTLE ? DG_ETHROTTLED : kind == LAST_SERVER ? DG_ESERVICE : DG_EIO;
     /* an attempt that went unanswered may have been applied: say so */
     dg_error_set(err, code, NULL, "DynamoDB %s: %s after %d attempt%s: %s%s", op, why, attempts,
                  attempts == 1 ? "" : "s", last->message,
-                 unanswered ? " (an earlier attempt went unanswered: a write may have been applied)" : "");
+                 unanswered ? " (an earlier attempt went unanswered: a write may have been applied)"
+                            : "");
     if (err != NULL)
         snprintf(err->type, sizeof err->type, "%s", last->type);
     return code;
@@ -488,7 +489,8 @@ static int deadline_error(const char *op, int attempts, const dg_error *last, dg
 {
     if (attempts == 0)
         return dg_error_set(err, DG_ETIMEDOUT, NULL,
-                            "DynamoDB %s: the deadline passed before the request could be sent", op);
+                            "DynamoDB %s: the deadline passed before the request could be sent",
+                            op);
     dg_error_set(err, DG_ETIMEDOUT, NULL, "DynamoDB %s: the deadline passed after %d attempt%s%s%s",
                  op, attempts, attempts == 1 ? "" : "s", last->message[0] ? "; last error: " : "",
                  last->message);
@@ -547,11 +549,12 @@ int dg_ddb_call(dg_ddb_client *c, const char *op, const char *body, size_t len, 
         }
         c->stats.retries = c->stats.attempts - c->stats.calls;
 
-        if (rc == 0 && c->resp.has_crc32 && dg_aws_crc32(c->resp.body.data, c->resp.body.len) !=
-                                                 c->resp.crc32) {
-            rc = dg_error_set(&last, DG_EIO, NULL,
-                              "response CRC32 mismatch (x-amz-crc32 %u): the body was damaged in transit",
-                              (unsigned)c->resp.crc32);
+        if (rc == 0 && c->resp.has_crc32 &&
+            dg_aws_crc32(c->resp.body.data, c->resp.body.len) != c->resp.crc32) {
+            rc = dg_error_set(
+                &last, DG_EIO, NULL,
+                "response CRC32 mismatch (x-amz-crc32 %u): the body was damaged in transit",
+                (unsigned)c->resp.crc32);
             failure = DG_AWS_HTTP_MAYBE_SENT;
         }
         if (rc == 0) {
@@ -604,8 +607,7 @@ int dg_ddb_call(dg_ddb_client *c, const char *op, const char *body, size_t len, 
             return rc;
         }
 
-        if (attempt + 1 >= c->opts.max_attempts)
-        {
+        if (attempt + 1 >= c->opts.max_attempts) {
             res->ambiguous_retry = unanswered;
             return give_up(c, op, kind, &last, res->attempts, "gave up", unanswered, err);
         }
@@ -615,7 +617,8 @@ int dg_ddb_call(dg_ddb_client *c, const char *op, const char *body, size_t len, 
             if (deadline_hit)
                 return deadline_error(op, res->attempts, &last, err);
             res->ambiguous_retry = unanswered;
-            return give_up(c, op, kind, &last, res->attempts, "retry time budget spent", unanswered, err);
+            return give_up(c, op, kind, &last, res->attempts, "retry time budget spent", unanswered,
+                           err);
         }
     }
 }
