@@ -28,10 +28,19 @@ ifeq ($(VARIANT),release)
 package: $(PKG_ZIP)
 launcher: $(PKG_LAUNCHER)
 
-# -static: the launcher needs neither a loader nor a libc from the host.
+# -static: the launcher needs neither a loader nor a libc from the host. On
+# x86-64 it has no libc at all (its own _start and system calls; ~1 ms less per
+# cold start); -fno-tree-loop-distribute-patterns keeps gcc from turning its
+# memcpy into a call to itself.
+ifeq ($(shell $(CC) -dumpmachine 2>/dev/null | cut -d- -f1),x86_64)
+  LAUNCHER_FLAGS := -nostdlib -ffreestanding -fno-builtin -fno-stack-protector \
+    -fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables
+else
+  LAUNCHER_FLAGS := -DDG_LAUNCHER_LIBC
+endif
 $(PKG_LAUNCHER): local/launcher/launcher.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O2 -static -o $@ $<
+	$(CC) $(CSTD) $(WARN) -O2 -static $(LAUNCHER_FLAGS) -o $@ $<
 
 $(PKG_ZIP): $(PKG_B)/bin/dynagen-api $(PKG_LAUNCHER) local/launcher/mkzip.sh
 	@mkdir -p $(@D)

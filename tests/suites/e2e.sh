@@ -101,6 +101,24 @@ mkdir "$PKG"
 if [[ -x $PKG/bootstrap ]] && ! readelf -l "$PKG/bootstrap" | grep -q 'INTERP'; then
   ok "bootstrap is executable and static (no ELF interpreter)"
 else bad "bootstrap: not executable or not static"; fi
+# the launcher's own failures: a clear line and exit 127 (a copy of the tree, loader removed)
+cp -a "$PKG" "$tmp/broken"
+rm "$tmp/broken/lib/ld-linux-x86-64.so.2"
+lmsg=$(env -i "$tmp/broken/bootstrap" 2>&1) && lrc=0 || lrc=$?
+if [[ $lrc == 127 && $lmsg == "bootstrap: cannot exec $tmp/broken/lib/ld-linux-x86-64.so.2: No such file or directory" ]]; then
+  ok "launcher without its loader: exit 127, '$lmsg'"
+else bad "launcher without its loader: exit $lrc, '$lmsg'"; fi
+# without /proc it finds the tree through LAMBDA_TASK_ROOT (root only: a private mount namespace)
+if [[ $(id -u) == 0 ]] && unshare -m --propagation private true 2>/dev/null; then
+  lmsg=$(env -i LAMBDA_TASK_ROOT="$PKG/" unshare -m --propagation private \
+    sh -c 'mount -t tmpfs none /proc && exec "$0"' "$PKG/bootstrap" 2>&1) && lrc=0 || lrc=$?
+  lmsg2=$(env -i unshare -m --propagation private sh -c 'mount -t tmpfs none /proc && exec "$0"' "$PKG/bootstrap" 2>&1) && lrc2=0 || lrc2=$?
+  if [[ $lrc == 1 && $lmsg == *"AWS_LAMBDA_RUNTIME_API is not set"* && $lrc2 == 127 && $lmsg2 == *"LAMBDA_TASK_ROOT is not set"* ]]; then
+    ok "launcher without /proc: LAMBDA_TASK_ROOT leads it to the program; without either, exit 127"
+  else bad "launcher without /proc: exit $lrc '$lmsg'; without LAMBDA_TASK_ROOT: exit $lrc2 '$lmsg2'"; fi
+else
+  echo "note: launcher without /proc not checked (needs root and unshare -m)"
+fi
 glibc=$(strings "$PKG/lib/libc.so.6" | grep -m1 -oP 'GNU C Library \(.*\) (stable )?release version \K[0-9]+\.[0-9]+' || true)
 if [[ -n $glibc ]] && [[ $(printf '%s\n2.34\n' "$glibc" | sort -V | head -1) == 2.34 ]]; then
   ok "bundled glibc $glibc (newer than provided.al2023's 2.34: it must travel with the program)"
