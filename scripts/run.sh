@@ -92,7 +92,8 @@ The API is up: http://localhost:$API_PORT   (Ctrl-C stops everything)
   curl -s 'localhost:$API_PORT/products?category=tools&limit=10'
 
 Reads and writes go through dax-local (DAX_ENDPOINT=$DAX_ENDPOINT), which writes through to
-DynamoDB Local: http://127.0.0.1:$DYNAMODB_PORT (region $AWS_REGION, any credentials).
+DynamoDB Local: http://127.0.0.1:$DYNAMODB_PORT (region $AWS_REGION, any credentials). dax-local
+verifies that DAX clients sign with its own AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (the ones above).
 Cache hits and misses:  curl -s localhost:$DAX_STATS_PORT/stats
 MSG
 # DynamoDB Local is not a child of this shell (its launcher started it): poll.

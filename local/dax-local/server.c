@@ -26,7 +26,16 @@
  *    BatchGetItem (eventually consistent tables) is served from the item
  *    cache too: only the misses go to DynamoDB, and are cached.
  *  - query cache: Query/Scan (eventually consistent) keyed by the full
- *    request bytes, holding the encoded response; only expired by its TTL. */
+ *    request bytes, holding the encoded response; only expired by its TTL.
+ *
+ * Authentication (§3): every authorizeConnection is verified against
+ * dax-local's own credentials and region (the ones it signs DynamoDB calls
+ * with): key id, session token, the exact SigV4 string to sign of the fixed
+ * pseudo-request dated within 15 minutes, and the signature (constant-time).
+ * The last one sets the connection's state; a request other than
+ * authorizeConnection / endpoints on a connection without a good one gets
+ * [4,23,31,33] (never authorised) or [4,23,31,32] (refused) and is not run.
+ * --no-verify-auth accepts everything. */
 #include "dax_internal.h"
 #include "dax_local.h"
 
@@ -47,6 +56,7 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 
 #include "dynagen/aws.h"
 #include "dynagen/ddb.h"
@@ -64,7 +74,8 @@ static struct {
     int log_interval;
     size_t max_message;
     int ports[16];
-} g = {"127.0.0.1", 8111, 1, 300000, 300000, 10000, 64u << 20, -1, NULL, 60, 16u << 20, {0}};
+    bool verify_auth; /* authorizeConnection checked (default); --no-verify-auth: not */
+} g = {"127.0.0.1", 8111, 1, 300000, 300000, 10000, 64u << 20, -1, NULL, 60, 16u << 20, {0}, true};
 
 static dl_cache item_cache, query_cache;
 static dg_aws_config aws_cfg;
@@ -78,6 +89,7 @@ static FILE *trace_fp;
 
 static pthread_mutex_t stat_mu = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t st_requests, st_connections, st_dropped, st_errors, st_tx_refreshes;
+static uint64_t st_auth_refused, st_auth_denied;
 
 static void stat_add(uint64_t *v)
 {
@@ -102,7 +114,7 @@ static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct reg_entry {
     char **names;
     size_t count;
-} *reg;
+} * reg;
 static size_t reg_count, reg_cap;
 
 static int names_eq(const struct reg_entry *e, const dg_dax_names *n)
@@ -187,11 +199,16 @@ static struct ks_entry {
 } ks_tab[256];
 static size_t ks_count;
 
+/* What the connection's last authorizeConnection established (§3). */
+enum { AUTH_NONE = 0, AUTH_OK, AUTH_FAILED };
+
 typedef struct conn {
     int fd;
     int node;
     dg_ddb_client *ddb;
-    char access_key[128];
+    int auth;           /* AUTH_* */
+    char auth_type[48]; /* AUTH_FAILED: the exception name ... */
+    char auth_msg[256]; /* ... and message every data request gets */
     dg_arena *a;
     void *pending; /* refresh_job to start after the reply */
 } conn;
@@ -232,16 +249,20 @@ static int get_schema(conn *c, dg_str table, dg_dax_key_schema *out, dg_error *e
         for (int pass = 0; pass < 2; pass++)
             cJSON_ArrayForEach(k, kschema)
             {
-                const char *kt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "KeyType"));
-                const char *kn = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "AttributeName"));
+                const char *kt =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "KeyType"));
+                const char *kn =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(k, "AttributeName"));
                 if (!kt || !kn || strcmp(kt, pass == 0 ? "HASH" : "RANGE") != 0 || ks.count >= 2)
                     continue;
                 dg_dax_type ty = DG_DAX_S;
                 const cJSON *d;
                 cJSON_ArrayForEach(d, defs)
                 {
-                    const char *dn = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "AttributeName"));
-                    const char *dt = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "AttributeType"));
+                    const char *dn =
+                        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "AttributeName"));
+                    const char *dt =
+                        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(d, "AttributeType"));
                     if (dn && dt && strcmp(dn, kn) == 0)
                         ty = dt[0] == 'N' ? DG_DAX_N : dt[0] == 'B' ? DG_DAX_B : DG_DAX_S;
                 }
@@ -273,7 +294,6 @@ static int get_schema(conn *c, dg_str table, dg_dax_key_schema *out, dg_error *e
     return 0;
 }
 
-
 /* ------------------------------------------------------------------ errors (§5) */
 
 static const struct {
@@ -296,6 +316,21 @@ static const struct {
     {"IdempotentParameterMismatchException", 60, 4},
     {"RequestLimitExceeded", 61, 4},
 };
+
+/* The rest of an error triple after the message: [requestId, errorCode,
+ * httpStatus(, cancellationReasons)]. Counts the error reply. */
+static void put_error_detail(dg_buf *out, const char *name, int status, const dg_buf *reasons)
+{
+    cw_array(out, reasons ? 4 : 3);
+    char rid[40];
+    snprintf(rid, sizeof rid, "dax-local-%lld", (long long)dl_now_ms());
+    cw_cstr(out, rid);
+    cw_cstr(out, name);
+    cw_uint(out, (uint64_t)status);
+    if (reasons)
+        dg_buf_append(out, reasons->data, reasons->len);
+    stat_add(&st_errors);
+}
 
 /* reasons: encoded flat array item (cancellation reasons) or NULL */
 static void put_error(dg_buf *out, const char *type, const char *msg, const dg_buf *reasons)
@@ -323,15 +358,23 @@ static void put_error(dg_buf *out, const char *type, const char *msg, const dg_b
     cw_uint(out, 39);
     cw_uint(out, leaf);
     cw_cstr(out, msg && *msg ? msg : name);
-    cw_array(out, reasons ? 4 : 3);
-    char rid[40];
-    snprintf(rid, sizeof rid, "dax-local-%lld", (long long)dl_now_ms());
-    cw_cstr(out, rid);
-    cw_cstr(out, name);
-    cw_uint(out, (uint64_t)status);
-    if (reasons)
-        dg_buf_append(out, reasons->data, reasons->len);
-    stat_add(&st_errors);
+    put_error_detail(out, name, status, reasons);
+}
+
+/* Authentication errors (§5): [4, 23, 31, leaf], leaf 32 = the connection's
+ * authorisation was refused, 33 = the connection never authorised
+ * (AuthenticationRequiredException, which the clients retry after
+ * re-authorising); message and detail as every other error triple. */
+static void put_auth_error(dg_buf *out, uint64_t leaf, const char *type, const char *msg)
+{
+    dg_buf_reset(out);
+    cw_array(out, 4);
+    cw_uint(out, 4);
+    cw_uint(out, 23);
+    cw_uint(out, 31);
+    cw_uint(out, leaf);
+    cw_cstr(out, msg);
+    put_error_detail(out, type, 400, NULL);
 }
 
 static void put_dg_error(dg_buf *out, const dg_error *err)
@@ -397,8 +440,8 @@ static int rd_any_string(crd *r, dg_arena *a, dg_str *out, const char *what)
         return rc < 0 ? rc : DG_EINVAL;
     const uint8_t *p;
     size_t n;
-    rc = crd_string(r, (t.kind == CT_TEXT || t.kind == CT_TEXT_INDEF) ? CT_TEXT : CT_BYTES, a, &p, &n,
-                    what);
+    rc = crd_string(r, (t.kind == CT_TEXT || t.kind == CT_TEXT_INDEF) ? CT_TEXT : CT_BYTES, a, &p,
+                    &n, what);
     if (rc)
         return rc < 0 ? rc : DG_EINVAL;
     out->ptr = (const char *)p;
@@ -431,13 +474,27 @@ static int rd_kwargs(crd *r, dg_arena *a, kwargs *kw)
             return rc < 0 ? rc : DG_EINVAL;
         ctok t;
         switch (k) {
-        case 0: rc = rd_bytes(r, a, &kw->proj, "ProjectionExpression"); break;
-        case 4: rc = rd_bytes(r, a, &kw->cond, "ConditionExpression"); break;
-        case 8: rc = rd_bytes(r, a, &kw->update, "UpdateExpression"); break;
-        case 9: rc = rd_bytes(r, a, &kw->esk, "ExclusiveStartKey"); break;
-        case 10: rc = rd_bytes(r, a, &kw->filter, "FilterExpression"); break;
-        case 11: rc = rd_bytes(r, a, &kw->index, "IndexName"); break;
-        case 19: rc = rd_any_string(r, a, &kw->token, "ClientRequestToken"); break;
+        case 0:
+            rc = rd_bytes(r, a, &kw->proj, "ProjectionExpression");
+            break;
+        case 4:
+            rc = rd_bytes(r, a, &kw->cond, "ConditionExpression");
+            break;
+        case 8:
+            rc = rd_bytes(r, a, &kw->update, "UpdateExpression");
+            break;
+        case 9:
+            rc = rd_bytes(r, a, &kw->esk, "ExclusiveStartKey");
+            break;
+        case 10:
+            rc = rd_bytes(r, a, &kw->filter, "FilterExpression");
+            break;
+        case 11:
+            rc = rd_bytes(r, a, &kw->index, "IndexName");
+            break;
+        case 19:
+            rc = rd_any_string(r, a, &kw->token, "ClientRequestToken");
+            break;
         case 2:
             if ((rc = crd_next(r, &t)) == 0) {
                 if (t.kind == CT_BOOL)
@@ -466,15 +523,36 @@ static int rd_kwargs(crd *r, dg_arena *a, kwargs *kw)
                 break;
             }
             switch (k) {
-            case 3: kw->rcc = (int)v; break;
-            case 6: kw->ricm = (int)v; break;
-            case 7: kw->rv = (int)v; break;
-            case 13: kw->has_limit = true; kw->limit = v; break;
-            case 14: kw->has_sif = true; kw->sif = v; break;
-            case 15: kw->select = (int)v; break;
-            case 16: kw->has_segment = true; kw->segment = v; break;
-            case 17: kw->has_total = true; kw->total = v; break;
-            default: break;
+            case 3:
+                kw->rcc = (int)v;
+                break;
+            case 6:
+                kw->ricm = (int)v;
+                break;
+            case 7:
+                kw->rv = (int)v;
+                break;
+            case 13:
+                kw->has_limit = true;
+                kw->limit = v;
+                break;
+            case 14:
+                kw->has_sif = true;
+                kw->sif = v;
+                break;
+            case 15:
+                kw->select = (int)v;
+                break;
+            case 16:
+                kw->has_segment = true;
+                kw->segment = v;
+                break;
+            case 17:
+                kw->has_total = true;
+                kw->total = v;
+                break;
+            default:
+                break;
             }
         }
         }
@@ -536,11 +614,16 @@ static void json_table(dg_buf *body, dg_str t)
 static const char *rv_name(int rv)
 {
     switch (rv) {
-    case 2: return "ALL_OLD";
-    case 3: return "UPDATED_OLD";
-    case 4: return "ALL_NEW";
-    case 5: return "UPDATED_NEW";
-    default: return NULL;
+    case 2:
+        return "ALL_OLD";
+    case 3:
+        return "UPDATED_OLD";
+    case 4:
+        return "ALL_NEW";
+    case 5:
+        return "UPDATED_NEW";
+    default:
+        return NULL;
     }
 }
 
@@ -736,8 +819,8 @@ static int m_get_item(req *q)
     dg_bytes tb, kb;
     kwargs kw;
     int rc;
-    if ((rc = rd_bytes(&q->r, q->a, &tb, "TableName")) || (rc = rd_bytes(&q->r, q->a, &kb, "Key")) ||
-        (rc = rd_kwargs(&q->r, q->a, &kw)))
+    if ((rc = rd_bytes(&q->r, q->a, &tb, "TableName")) ||
+        (rc = rd_bytes(&q->r, q->a, &kb, "Key")) || (rc = rd_kwargs(&q->r, q->a, &kw)))
         return rc;
     dg_str table = {(const char *)tb.ptr, tb.len};
     dg_dax_key_schema ks;
@@ -797,8 +880,8 @@ static int m_get_item(req *q)
             if (have) {
                 dg_buf j = DG_BUF_INIT;
                 dg_dax_item_to_json(&item, &j);
-                seq = dl_cache_put_seq(&item_cache, (uint8_t *)ck.data, ck.len, j.data, j.len,
-                                       false);
+                seq =
+                    dl_cache_put_seq(&item_cache, (uint8_t *)ck.data, ck.len, j.data, j.len, false);
                 dg_buf_free(&j);
             } else {
                 dl_cache_put(&item_cache, (uint8_t *)ck.data, ck.len, NULL, 0, true);
@@ -850,7 +933,9 @@ static int m_write(req *q, int64_t method)
     if ((rc = decode_key(&ks, kb, q->a, &key, &canon, q->err)))
         goto out;
     cache_key(&ck, table, &canon);
-    const char *op = method == DG_DAX_PUT_ITEM ? "PutItem" : method == DG_DAX_UPDATE_ITEM ? "UpdateItem" : "DeleteItem";
+    const char *op = method == DG_DAX_PUT_ITEM      ? "PutItem"
+                     : method == DG_DAX_UPDATE_ITEM ? "UpdateItem"
+                                                    : "DeleteItem";
     dg_buf_putc(&body, '{');
     json_table(&body, table);
     if (method == DG_DAX_PUT_ITEM) {
@@ -1071,8 +1156,8 @@ typedef struct bg_table {
     bool consistent;
     size_t nkeys;
     dg_dax_av *keys;
-    dg_buf *cks;      /* cache keys */
-    bool *fetch;      /* key i goes to DynamoDB */
+    dg_buf *cks; /* cache keys */
+    bool *fetch; /* key i goes to DynamoDB */
     size_t nfetch;
     dg_dax_av *found; /* items to answer */
     size_t nfound;
@@ -1151,11 +1236,10 @@ static int m_batch_get(req *q)
         bg_table *b = &bts[t];
         for (size_t k = 0; k < b->nkeys; k++) {
             bool neg = false;
-            if (!b->consistent &&
-                dl_cache_get(&item_cache, (uint8_t *)b->cks[k].data, b->cks[k].len, &cached, &neg)) {
-                if (!neg &&
-                    (rc = dg_dax_item_from_json_text(cached.data, cached.len, q->a,
-                                                     &b->found[b->nfound++], q->err)))
+            if (!b->consistent && dl_cache_get(&item_cache, (uint8_t *)b->cks[k].data,
+                                               b->cks[k].len, &cached, &neg)) {
+                if (!neg && (rc = dg_dax_item_from_json_text(cached.data, cached.len, q->a,
+                                                             &b->found[b->nfound++], q->err)))
                     goto out;
             } else {
                 b->fetch[k] = true;
@@ -1559,8 +1643,8 @@ out:
 typedef struct refresh_job {
     size_t n;
     char **tables;
-    char **keys;  /* key JSON */
-    dg_buf *cks;  /* cache keys */
+    char **keys; /* key JSON */
+    dg_buf *cks; /* cache keys */
 } refresh_job;
 
 static void *refresh_main(void *arg)
@@ -1635,7 +1719,8 @@ static int m_transact_write(req *q, refresh_job **job_out)
     dg_buf body = DG_BUF_INIT;
     dg_ddb_result res;
     dg_ddb_result_init(&res);
-    if (!opsv || !tables || !kss || !keys || !items || !has_item || !rvccf || !conds || !upds || !cks) {
+    if (!opsv || !tables || !kss || !keys || !items || !has_item || !rvccf || !conds || !upds ||
+        !cks) {
         free(cks);
         return DG_ENOMEM;
     }
@@ -1717,8 +1802,11 @@ static int m_transact_write(req *q, refresh_job **job_out)
         goto out;
     dg_buf_puts(&body, "{\"TransactItems\":[");
     for (size_t i = 0; i < n; i++) {
-        const char *op = opsv[i] == 2 ? "Put" : opsv[i] == 7 ? "Delete" : opsv[i] == 9 ? "Update"
-                       : opsv[i] == 12 ? "ConditionCheck" : NULL;
+        const char *op = opsv[i] == 2    ? "Put"
+                         : opsv[i] == 7  ? "Delete"
+                         : opsv[i] == 9  ? "Update"
+                         : opsv[i] == 12 ? "ConditionCheck"
+                                         : NULL;
         if (!op) {
             rc = dg_error_set(q->err, DG_EINVAL, NULL, "unknown transact operation %llu",
                               (unsigned long long)opsv[i]);
@@ -1766,8 +1854,10 @@ static int m_transact_write(req *q, refresh_job **job_out)
             cw_array(&rb, 3 * (size_t)k);
             for (int i = 0; i < k; i++) {
                 const cJSON *r = cJSON_GetArrayItem(reasons, i);
-                const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "Code"));
-                const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "Message"));
+                const char *code =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "Code"));
+                const char *msg =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "Message"));
                 const cJSON *it = cJSON_GetObjectItemCaseSensitive(r, "Item");
                 if (code)
                     cw_cstr(&rb, code);
@@ -1906,6 +1996,214 @@ static int m_define_attr_list(req *q)
     return 0;
 }
 
+/* ------------------------------------------------------------------ authentication (§3) */
+
+/* A signature dated further than this from dax-local's clock is refused. */
+#define AUTH_SKEW_S (15 * 60)
+#define MSG_UNRECOGNIZED "The security token included in the request is invalid."
+#define MSG_BAD_SIGNATURE                                                                          \
+    "The request signature we calculated does not match the signature you provided."
+
+/* days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil) */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* "YYYYMMDDTHHMMSSZ" (exactly 16 bytes) -> unix seconds; false when it is
+ * not a valid amz-date (a day or hour out of range included) */
+static bool parse_amz_date(const char *p, size_t n, int64_t *out)
+{
+    if (n != DG_SIGV4_AMZ_DATE_LEN || p[8] != 'T' || p[15] != 'Z')
+        return false;
+    unsigned v[15];
+    for (int i = 0; i < 15; i++) {
+        if (i == 8)
+            continue;
+        if (p[i] < '0' || p[i] > '9')
+            return false;
+        v[i] = (unsigned)(p[i] - '0');
+    }
+    int64_t y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+    unsigned mo = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
+    unsigned h = v[9] * 10 + v[10], mi = v[11] * 10 + v[12], se = v[13] * 10 + v[14];
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59)
+        return false;
+    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    /* the round trip rejects days past the month's end (20240231) */
+    char back[DG_SIGV4_AMZ_DATE_LEN + 1];
+    if (dg_sigv4_amz_date(t, back, NULL) != 0 || memcmp(back, p, DG_SIGV4_AMZ_DATE_LEN) != 0)
+        return false;
+    *out = t;
+    return true;
+}
+
+typedef struct auth_args {
+    dg_str access_key_id, signature, string_to_sign, session_token;
+    bool has_token;
+} auth_args;
+
+/* Verify one authorizeConnection against dax-local's own credentials and
+ * region (aws_cfg) at now_s. 0 = accepted; else -1 with the exception name
+ * in type, the message for the client in msg, and what went wrong for the
+ * log in why (neither holds a secret or the signature). */
+static int auth_verify(const auth_args *x, int64_t now_s, const char **type, char *msg, size_t msgn,
+                       char *why, size_t whyn)
+{
+    const dg_aws_credentials *cr = &aws_cfg.credentials;
+    size_t akn = strlen(cr->access_key_id);
+    *type = "UnrecognizedClientException";
+    snprintf(msg, msgn, "%s", MSG_UNRECOGNIZED);
+    if (x->access_key_id.len != akn || memcmp(x->access_key_id.ptr, cr->access_key_id, akn) != 0) {
+        snprintf(why, whyn, "unknown access key id");
+        return -1;
+    }
+    /* the session token belongs to the credentials: both absent or equal */
+    size_t tn = cr->session_token ? strlen(cr->session_token) : 0;
+    if ((cr->session_token != NULL) != x->has_token ||
+        (x->has_token && (x->session_token.len != tn ||
+                          CRYPTO_memcmp(x->session_token.ptr, cr->session_token, tn) != 0))) {
+        snprintf(why, whyn,
+                 cr->session_token ? "session token missing or different"
+                                   : "unexpected session token");
+        return -1;
+    }
+    *type = "InvalidSignatureException";
+    snprintf(msg, msgn, "%s", MSG_BAD_SIGNATURE);
+    /* exactly 4 lines: algorithm, amz-date, scope, hex(SHA-256(canonical request)) */
+    const char *sts = x->string_to_sign.ptr;
+    size_t stsn = x->string_to_sign.len, nl[3], k = 0;
+    for (size_t i = 0; i < stsn; i++)
+        if (sts[i] == '\n') {
+            if (k == 3) {
+                k = 4;
+                break;
+            }
+            nl[k++] = i;
+        }
+    if (k != 3 || nl[0] != strlen(DG_SIGV4_ALGORITHM) ||
+        memcmp(sts, DG_SIGV4_ALGORITHM, nl[0]) != 0) {
+        snprintf(why, whyn, "malformed string to sign");
+        return -1;
+    }
+    int64_t t;
+    if (!parse_amz_date(sts + nl[0] + 1, nl[1] - nl[0] - 1, &t)) {
+        snprintf(why, whyn, "malformed date in the string to sign");
+        return -1;
+    }
+    char amz[DG_SIGV4_AMZ_DATE_LEN + 1],
+        lo[DG_SIGV4_AMZ_DATE_LEN + 1] = "?", nowd[DG_SIGV4_AMZ_DATE_LEN + 1] = "?";
+    memcpy(amz, sts + nl[0] + 1, DG_SIGV4_AMZ_DATE_LEN);
+    amz[DG_SIGV4_AMZ_DATE_LEN] = 0;
+    if (t < now_s - AUTH_SKEW_S || t > now_s + AUTH_SKEW_S) {
+        bool past = t < now_s - AUTH_SKEW_S;
+        dg_sigv4_amz_date(now_s + (past ? -AUTH_SKEW_S : AUTH_SKEW_S), lo, NULL);
+        dg_sigv4_amz_date(now_s, nowd, NULL);
+        if (past)
+            snprintf(msg, msgn, "Signature expired: %s is now earlier than %s (%s - 15 min.)", amz,
+                     lo, nowd);
+        else
+            snprintf(msg, msgn,
+                     "Signature not yet current: %s is still later than %s (%s + 15 min.)", amz, lo,
+                     nowd);
+        snprintf(why, whyn, "%.150s", msg);
+        return -1;
+    }
+    /* what the client should have signed at that time: the fixed
+     * pseudo-request, scoped to dax-local's region */
+    dg_aws_header hdrs[2] = {{"host", DG_DAX_AUTH_HOST}, {"x-amz-date", amz}};
+    dg_sigv4_request rq = {"POST", "/", NULL, hdrs, 2, NULL, 0};
+    dg_buf canon = DG_BUF_INIT, want = DG_BUF_INIT;
+    char date8[9], sig[DG_SIGV4_HEX_LEN + 1];
+    uint8_t key[32];
+    memcpy(date8, amz, 8);
+    date8[8] = 0;
+    dg_error e;
+    dg_error_clear(&e);
+    int rc = dg_sigv4_canonical_request(&rq, DG_SIGV4_EMPTY_SHA256, &canon, NULL, &e);
+    if (rc == 0)
+        rc = dg_sigv4_string_to_sign(amz, aws_cfg.region, "dax", canon.data, canon.len, &want, &e);
+    int out = -1;
+    if (rc != 0) {
+        snprintf(why, whyn, "cannot rebuild the string to sign: %.100s", e.message);
+    } else if (want.len != stsn || memcmp(want.data, sts, stsn) != 0) {
+        snprintf(why, whyn, "string to sign differs (scope must be %.8s/%s/dax/aws4_request)", amz,
+                 aws_cfg.region);
+    } else if ((rc = dg_sigv4_signing_key(cr->secret_access_key, date8, aws_cfg.region, "dax", key,
+                                          &e)) != 0 ||
+               (rc = dg_sigv4_signature(key, want.data, want.len, sig, &e)) != 0) {
+        snprintf(why, whyn, "cannot compute the signature: %.100s", e.message);
+    } else if (x->signature.len != DG_SIGV4_HEX_LEN ||
+               CRYPTO_memcmp(sig, x->signature.ptr, DG_SIGV4_HEX_LEN) != 0) {
+        snprintf(why, whyn, "signature does not match");
+    } else {
+        out = 0;
+    }
+    OPENSSL_cleanse(key, sizeof key);
+    OPENSSL_cleanse(sig, sizeof sig);
+    dg_buf_free(&canon);
+    dg_buf_free(&want);
+    return out;
+}
+
+/* Printable form of a client-supplied key id for the log. */
+static void log_safe(char *out, size_t outn, dg_str s)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < s.len && j + 1 < outn && i < 64; i++) {
+        char ch = s.ptr[i];
+        out[j++] = (ch >= 0x21 && ch <= 0x7e) ? ch : '?';
+    }
+    out[j] = 0;
+}
+
+/* authorizeConnection: no reply; the outcome becomes the connection's state
+ * (the last one counts: a client may re-authorise on the same connection). */
+static void m_authorize(req *q)
+{
+    conn *c = q->c;
+    if (!g.verify_auth) {
+        c->auth = AUTH_OK;
+        return;
+    }
+    auth_args x;
+    memset(&x, 0, sizeof x);
+    bool isnull = false;
+    int rc = crd_text(&q->r, q->a, &x.access_key_id, "accessKeyId");
+    if (rc == 0)
+        rc = rd_any_string(&q->r, q->a, &x.signature, "signature");
+    if (rc == 0)
+        rc = rd_any_string(&q->r, q->a, &x.string_to_sign, "stringToSign");
+    if (rc == 0)
+        rc = crd_null_next(&q->r, &isnull);
+    if (rc == 0 && !isnull) {
+        x.has_token = true;
+        rc = rd_any_string(&q->r, q->a, &x.session_token, "sessionToken");
+    }
+    const char *type = "InvalidSignatureException";
+    char why[200];
+    if (rc != 0) {
+        snprintf(c->auth_msg, sizeof c->auth_msg, "%s", MSG_BAD_SIGNATURE);
+        snprintf(why, sizeof why, "malformed authorizeConnection arguments");
+    } else if (auth_verify(&x, (int64_t)time(NULL), &type, c->auth_msg, sizeof c->auth_msg, why,
+                           sizeof why) == 0) {
+        c->auth = AUTH_OK;
+        return;
+    }
+    c->auth = AUTH_FAILED;
+    snprintf(c->auth_type, sizeof c->auth_type, "%s", type);
+    stat_add(&st_auth_refused);
+    char akid[72];
+    log_safe(akid, sizeof akid, x.access_key_id);
+    logf_("connection %d (node %d): authorization refused for access key id '%s': %s: %s", c->fd,
+          c->node, akid, type, why);
+}
+
 static void trace_request(int64_t method, const uint8_t *p, size_t n)
 {
     if (!trace_fp)
@@ -1934,35 +2232,72 @@ static void handle(conn *c, int64_t method, const uint8_t *p, size_t n, dg_buf *
     dg_buf_reset(out);
     trace_request(method, p, n);
     stat_add(&st_requests);
+    if (g.verify_auth && method != DG_DAX_AUTHORIZE_CONNECTION && method != DG_DAX_ENDPOINTS &&
+        c->auth != AUTH_OK) {
+        /* nothing runs on a connection without a valid authorisation; it
+         * stays open: the client may authorise again on it. endpoints is
+         * answered anyway: it reveals no table data, and the official
+         * clients turn a failed discovery into "NoRouteException: No
+         * endpoints available", hiding the authentication error that the
+         * first data request then reports */
+        stat_add(&st_auth_denied);
+        if (c->auth == AUTH_FAILED)
+            put_auth_error(out, 32, c->auth_type, c->auth_msg);
+        else
+            put_auth_error(out, 33, "AuthenticationRequiredException",
+                           "Request must be authenticated: send authorizeConnection on this "
+                           "connection first");
+        return;
+    }
     int rc = crd_uint(&q.r, &svc, "service id");
     if (rc == 0)
         rc = crd_int(&q.r, &mid, "method id");
     refresh_job *job = NULL;
     if (rc == 0) {
         switch (method) {
-        case DG_DAX_AUTHORIZE_CONNECTION: {
-            dg_str ak;
-            if (crd_text(&q.r, q.a, &ak, "accessKeyId") == 0)
-                snprintf(c->access_key, sizeof c->access_key, "%.*s", (int)ak.len, ak.ptr);
+        case DG_DAX_AUTHORIZE_CONNECTION:
+            m_authorize(&q);
             return; /* no reply */
-        }
-        case DG_DAX_ENDPOINTS: rc = m_endpoints(&q); break;
-        case DG_DAX_DEFINE_KEY_SCHEMA: rc = m_define_key_schema(&q); break;
-        case DG_DAX_DEFINE_ATTRIBUTE_LIST_ID: rc = m_define_attr_list_id(&q); break;
-        case DG_DAX_DEFINE_ATTRIBUTE_LIST: rc = m_define_attr_list(&q); break;
-        case DG_DAX_GET_ITEM: rc = m_get_item(&q); break;
+        case DG_DAX_ENDPOINTS:
+            rc = m_endpoints(&q);
+            break;
+        case DG_DAX_DEFINE_KEY_SCHEMA:
+            rc = m_define_key_schema(&q);
+            break;
+        case DG_DAX_DEFINE_ATTRIBUTE_LIST_ID:
+            rc = m_define_attr_list_id(&q);
+            break;
+        case DG_DAX_DEFINE_ATTRIBUTE_LIST:
+            rc = m_define_attr_list(&q);
+            break;
+        case DG_DAX_GET_ITEM:
+            rc = m_get_item(&q);
+            break;
         case DG_DAX_PUT_ITEM:
         case DG_DAX_UPDATE_ITEM:
-        case DG_DAX_DELETE_ITEM: rc = m_write(&q, method); break;
+        case DG_DAX_DELETE_ITEM:
+            rc = m_write(&q, method);
+            break;
         case DG_DAX_QUERY:
-        case DG_DAX_SCAN: rc = m_query_scan(&q, method); break;
-        case DG_DAX_BATCH_GET_ITEM: rc = m_batch_get(&q); break;
-        case DG_DAX_BATCH_WRITE_ITEM: rc = m_batch_write(&q); break;
-        case DG_DAX_TRANSACT_GET_ITEMS: rc = m_transact_get(&q); break;
-        case DG_DAX_TRANSACT_WRITE_ITEMS: rc = m_transact_write(&q, &job); break;
+        case DG_DAX_SCAN:
+            rc = m_query_scan(&q, method);
+            break;
+        case DG_DAX_BATCH_GET_ITEM:
+            rc = m_batch_get(&q);
+            break;
+        case DG_DAX_BATCH_WRITE_ITEM:
+            rc = m_batch_write(&q);
+            break;
+        case DG_DAX_TRANSACT_GET_ITEMS:
+            rc = m_transact_get(&q);
+            break;
+        case DG_DAX_TRANSACT_WRITE_ITEMS:
+            rc = m_transact_write(&q, &job);
+            break;
         default:
-            rc = dg_error_set(&err, DG_EUNSUPPORTED, NULL, "method %s is not supported by dax-local",
-                              dg_dax_method_name(method) ? dg_dax_method_name(method) : "?");
+            rc =
+                dg_error_set(&err, DG_EUNSUPPORTED, NULL, "method %s is not supported by dax-local",
+                             dg_dax_method_name(method) ? dg_dax_method_name(method) : "?");
             put_error(out, "NotImplemented", err.message, NULL);
             return;
         }
@@ -2057,8 +2392,9 @@ static void *conn_main(void *arg)
             }
             if (rc == DG_DAX_NEED_MORE)
                 break;
-            why = rc == DG_ETOOBIG ? "oversize length" : rc == DG_EUNSUPPORTED ? "unknown method"
-                                                                                : "malformed frame";
+            why = rc == DG_ETOOBIG        ? "oversize length"
+                  : rc == DG_EUNSUPPORTED ? "unknown method"
+                                          : "malformed frame";
             goto done;
         }
         if (off) {
@@ -2112,10 +2448,12 @@ static void stats_json(dg_buf *b)
     pthread_mutex_lock(&stat_mu);
     dg_buf_printf(b,
                   ",\"requests\":%llu,\"connections\":%llu,\"dropped_connections\":%llu,"
-                  "\"error_replies\":%llu,\"transact_refreshes\":%llu}",
+                  "\"error_replies\":%llu,\"transact_refreshes\":%llu,\"auth_refused\":%llu,"
+                  "\"unauthenticated_requests\":%llu}",
                   (unsigned long long)st_requests, (unsigned long long)st_connections,
                   (unsigned long long)st_dropped, (unsigned long long)st_errors,
-                  (unsigned long long)st_tx_refreshes);
+                  (unsigned long long)st_tx_refreshes, (unsigned long long)st_auth_refused,
+                  (unsigned long long)st_auth_denied);
     pthread_mutex_unlock(&stat_mu);
 }
 
@@ -2190,7 +2528,11 @@ static void usage(void)
             "  --stats-port N       HTTP stats endpoint GET /stats (0 = free port; default off)\n"
             "  --log-interval S     log the counters every S seconds (default 60, 0 = never)\n"
             "  --trace FILE         append every request's raw bytes (hex) to FILE\n"
-            "DynamoDB: AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, credentials from the environment.\n");
+            "  --no-verify-auth     accept every authorizeConnection and unauthorised requests\n"
+            "                       (default: SigV4 checked against the credentials below)\n"
+            "DynamoDB: AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, credentials from the environment.\n"
+            "Clients must sign authorizeConnection with the same AWS_ACCESS_KEY_ID /\n"
+            "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN, if set) and region.\n");
 }
 
 int main(int argc, char **argv)
@@ -2226,6 +2568,8 @@ int main(int argc, char **argv)
             g.log_interval = atoi(v);
         else if (ARG("--trace"))
             g.trace = v;
+        else if (strcmp(a, "--no-verify-auth") == 0)
+            g.verify_auth = false;
         else {
             usage();
             return strcmp(a, "--help") == 0 ? 0 : 2;
@@ -2300,9 +2644,15 @@ int main(int argc, char **argv)
         const union MHD_DaemonInfo *di = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_BIND_PORT);
         logf_("stats on http://%s:%u/stats", g.host, di ? di->port : 0);
     }
-    logf_("ready: item ttl %lld ms, query ttl %lld ms, max items %zu, DynamoDB %s",
+    char auth_desc[200];
+    if (g.verify_auth)
+        snprintf(auth_desc, sizeof auth_desc, "verified (access key id %s, region %s)",
+                 aws_cfg.credentials.access_key_id, aws_cfg.region);
+    else
+        snprintf(auth_desc, sizeof auth_desc, "NOT verified (--no-verify-auth)");
+    logf_("ready: item ttl %lld ms, query ttl %lld ms, max items %zu, DynamoDB %s, auth %s",
           (long long)g.item_ttl_ms, (long long)g.query_ttl_ms, g.max_items,
-          aws_cfg.ddb_endpoint ? aws_cfg.ddb_endpoint : "(default)");
+          aws_cfg.ddb_endpoint ? aws_cfg.ddb_endpoint : "(default)", auth_desc);
     int64_t next_log = dl_now_ms() + (int64_t)g.log_interval * 1000;
     while (!stopping) {
         int n = poll(pfd, (nfds_t)g.nodes, 250);

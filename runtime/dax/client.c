@@ -819,6 +819,8 @@ static void refresh(dg_dax_client *c)
             avoid = i;
             continue;
         }
+        if (r.is_error && dg_dax_error_auth(&r.error))
+            k->auth_stale = true; /* authorise again before the next request */
         conn_put(c, nd, k);
         dg_dax_node_ok(&nd->h);
         if (!r.is_error && r.endpoint_count > 0) {
@@ -966,8 +968,13 @@ static int call(dg_dax_client *c, int64_t method, bool write, const dg_buf *req,
         rc = dg_dax_service_error_to_dg(&out->error, &e);
         if (rc == DG_ETHROTTLED)
             c->st.throttles++;
-        bool retry = rc != DG_ECONFLICT && rc != DG_EINVAL && rc != DG_ENOTFOUND &&
-                     (dg_dax_error_retryable(&out->error) || is_class2(&out->error) || auth);
+        /* [_,23,31,33] AuthenticationRequired: authorise again (auth_stale)
+         * and retry; any other authentication error (refused credentials,
+         * a 4xx) is final: retrying cannot fix it */
+        bool auth_required = auth && out->error.codes[3] == 33;
+        bool retry =
+            auth_required || (rc != DG_ECONFLICT && rc != DG_EINVAL && rc != DG_ENOTFOUND &&
+                              (dg_dax_error_retryable(&out->error) || is_class2(&out->error)));
         if (is_class2(&out->error))
             c->last_refresh = 0; /* new endpoints / leader before the retry */
         last = rc;

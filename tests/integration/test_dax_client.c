@@ -18,7 +18,14 @@
  *     client sees the relays as its static node list); one relay is killed
  *     mid-run: no request fails;
  *   - all nodes down: reads fall back to DynamoDB (counted), writes fail with
- *     DG_EIO "DAX unreachable; nothing written" and nothing is written. */
+ *     DG_EIO "DAX unreachable; nothing written" and nothing is written;
+ *   - authentication: dax-local verifies authorizeConnection against its own
+ *     credentials; a wrong secret, an unknown key id, a clock 20 min behind or
+ *     ahead give a clear error naming the exception (InvalidSignatureException,
+ *     UnrecognizedClientException, "Signature expired"), nothing is written,
+ *     reads do not fall back to DynamoDB, nothing is retried; with
+ *     DAX_NOVERIFY_ENDPOINT (a dax-local --no-verify-auth) the wrong secret
+ *     works. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -887,6 +894,115 @@ static void test_paging_through_dax(void **state)
     assert_int_equal(dg_dax_client_stats(f->dax)->read_fallbacks, 0);
 }
 
+/* ---------------------------------------------------------------- authentication */
+
+static int64_t clock_behind(void)
+{
+    return dg_now_ms() - 20 * 60 * 1000;
+}
+
+static int64_t clock_ahead(void)
+{
+    return dg_now_ms() + 20 * 60 * 1000;
+}
+
+/* A DAX client for ep with other credentials (copied by dg_dax_client_new). */
+static dg_dax_client *dax_with(const char *ep, const char *ak, const char *sk,
+                               int64_t (*clock)(void))
+{
+    dg_aws_config c2 = cfg;
+    c2.credentials.access_key_id = (char *)ak;
+    c2.credentials.secret_access_key = (char *)sk;
+    dg_dax_options o = {0};
+    o.request_timeout_ms = 3000;
+    o.now_ms = clock;
+    dg_dax_client *c = NULL;
+    dg_error err;
+    if (dg_dax_client_new(ep, &c2, &o, &c, &err))
+        fail_msg("dax client: %s", err.message);
+    return c;
+}
+
+static void test_auth_refused(void **state)
+{
+    (void)state;
+    char wrong[160];
+    snprintf(wrong, sizeof wrong, "%s-wrong", cfg.credentials.secret_access_key);
+    const struct {
+        const char *what, *ak, *sk;
+        int64_t (*clock)(void);
+        const char *type, *text;
+    } cases[] = {
+        {"wrong secret", cfg.credentials.access_key_id, wrong, NULL, "InvalidSignatureException",
+         "The request signature we calculated does not match the signature you provided."},
+        {"unknown access key id", "AKIDNOTDAXLOCAL", cfg.credentials.secret_access_key, NULL,
+         "UnrecognizedClientException", "The security token included in the request is invalid."},
+        {"clock 20 min behind", cfg.credentials.access_key_id, cfg.credentials.secret_access_key,
+         clock_behind, "InvalidSignatureException", "Signature expired: "},
+        {"clock 20 min ahead", cfg.credentials.access_key_id, cfg.credentials.secret_access_key,
+         clock_ahead, "InvalidSignatureException", "Signature not yet current: "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fx *f = fx_new(dax_with(dax_endpoint, cases[i].ak, cases[i].sk, cases[i].clock));
+        product_t p, got;
+        dg_store_write w;
+        new_product(&p, "auth", 7);
+        int64_t t0 = dg_now_ms();
+        dg_error_clear(&f->err);
+        int rc = product_create(&f->s, &p, f->a, &w, &f->err);
+        int64_t ms = dg_now_ms() - t0;
+        fprintf(stderr, "auth: %s: rc %d in %lld ms: %s\n", cases[i].what, rc, (long long)ms,
+                f->err.message);
+        if (rc != DG_EINVAL || strcmp(f->err.type, cases[i].type) != 0 ||
+            !strstr(f->err.message, cases[i].text))
+            fail_msg("%s: rc %d, type '%s', message '%s'", cases[i].what, rc, f->err.type,
+                     f->err.message);
+        assert_non_null(strstr(f->err.message, cases[i].type)); /* the message names it too */
+        assert_true(ms < 3000);                                 /* refused at once, no retry loop */
+        const dg_dax_stats *st = dg_dax_client_stats(f->dax);
+        assert_int_equal(st->retries, 0);
+        assert_int_equal(st->attempts, 1);
+        /* nothing written: neither the item nor its first version */
+        assert_false(raw_exists(f, p.product_id, 0));
+        assert_false(raw_exists(f, p.product_id, 1));
+        /* a read reports the error too: no silent fallback to DynamoDB */
+        dg_error_clear(&f->err);
+        assert_int_equal(product_get(&f->s, p.product_id, false, &got, f->a, &f->err), DG_EINVAL);
+        assert_string_equal(f->err.type, cases[i].type);
+        assert_int_equal(st->read_fallbacks, 0);
+        assert_int_equal(st->retries, 0);
+        dg_store_clean_up(&f->s);
+        dg_ddb_client_destroy(f->ddb);
+        dg_arena_destroy(f->a);
+        free(f);
+    }
+}
+
+/* dax-local --no-verify-auth (the suite's second server): the wrong secret works. */
+static void test_auth_not_verified(void **state)
+{
+    (void)state;
+    const char *ep = getenv("DAX_NOVERIFY_ENDPOINT");
+    if (!ep || !*ep) {
+        fprintf(stderr, "auth: DAX_NOVERIFY_ENDPOINT not set, --no-verify-auth not checked\n");
+        skip();
+    }
+    fx *f = fx_new(dax_with(ep, cfg.credentials.access_key_id, "not-the-secret", NULL));
+    product_t p, got;
+    dg_store_write w;
+    new_product(&p, "noverify", 8);
+    if (product_create(&f->s, &p, f->a, &w, &f->err))
+        fail_msg("create with --no-verify-auth: %s", f->err.message);
+    assert_true(raw_exists(f, p.product_id, 1));
+    assert_int_equal(product_get(&f->s, p.product_id, false, &got, f->a, &f->err), 0);
+    assert_int_equal(got.price, 8);
+    assert_int_equal(dg_dax_client_stats(f->dax)->read_fallbacks, 0);
+    dg_store_clean_up(&f->s);
+    dg_ddb_client_destroy(f->ddb);
+    dg_arena_destroy(f->a);
+    free(f);
+}
+
 int main(void)
 {
     dax_endpoint = getenv("DAX_ENDPOINT");
@@ -910,6 +1026,8 @@ int main(void)
         cmocka_unit_test(test_tls_endpoint),
         cmocka_unit_test_setup_teardown(test_failover_node_killed, setup_relays, teardown),
         cmocka_unit_test_setup_teardown(test_all_nodes_down, setup_relays, teardown),
+        cmocka_unit_test(test_auth_refused),
+        cmocka_unit_test(test_auth_not_verified),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

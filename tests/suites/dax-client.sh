@@ -4,7 +4,11 @@
 # and a 3-node dax-local (build/release/bin/dax-local --nodes 3) writing
 # through to it. Sets DAX_ENDPOINT (node 1) and DAX_LOCAL_NODES for the
 # binaries; the failover and all-nodes-down cases put the test's own TCP
-# relays in front of the nodes and kill them mid-run.
+# relays in front of the nodes and kill them mid-run. dax-local verifies
+# authorizeConnection against the same AWS_* credentials the binaries get; a
+# second, one-node dax-local --no-verify-auth is DAX_NOVERIFY_ENDPOINT (the
+# wrong-secret case that must work there). After the run, dax-local's log
+# must show the refused authorizations and never the secret.
 #
 # Last line: "dax-client: N passed, M failed". Without java or without the
 # dax-local binary the suite is SKIPPED (0 passed, 0 failed), unless
@@ -63,9 +67,10 @@ if ! started=$(bash scripts/dynamodb-local.sh start); then
   exit 1
 fi
 read -r ddb_port ddb_pid <<<"$started"
-dax_pid=
+dax_pid= nv_pid=
 cleanup() {
   [[ -n $dax_pid ]] && kill "$dax_pid" 2>/dev/null && wait "$dax_pid" 2>/dev/null
+  [[ -n $nv_pid ]] && kill "$nv_pid" 2>/dev/null && wait "$nv_pid" 2>/dev/null
   bash scripts/dynamodb-local.sh stop "$ddb_pid"
 }
 trap cleanup EXIT
@@ -107,6 +112,24 @@ if [[ -z $dax_port ]]; then
 fi
 echo "dax-local: $NODES nodes on 127.0.0.1:$dax_port.. (pid $dax_pid)"
 export DAX_ENDPOINT="dax://127.0.0.1:$dax_port"
+# the same without authentication checks, one node on a free port
+nv_log=$LOG_DIR/dax-client-dax-local-noverify.log
+"$DAX_LOCAL" --host 127.0.0.1 --port 0 --no-verify-auth --log-interval 0 >"$nv_log" 2>&1 &
+nv_pid=$!
+nv_port=
+for _ in $(seq 1 100); do
+  nv_port=$(grep -m1 -oP 'node 1 listening on 127\.0\.0\.1:\K[0-9]+' "$nv_log" 2>/dev/null || true)
+  [[ -n $nv_port ]] && break
+  kill -0 "$nv_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [[ -n $nv_port ]]; then
+  export DAX_NOVERIFY_ENDPOINT="dax://127.0.0.1:$nv_port"
+  echo "dax-local --no-verify-auth: 127.0.0.1:$nv_port (pid $nv_pid)"
+else
+  echo "FAIL dax-local --no-verify-auth did not start (log: $nv_log)"
+  fail=$((fail + 1))
+fi
 # daxs://: a self-signed certificate for "localhost"; the test terminates TLS
 # in front of node 1 with it and gives it to the client as its trust store.
 tls_dir=$LOG_DIR/dax-client-tls
@@ -141,7 +164,7 @@ run_cmocka() { # variant binary
   else
     echo "ok   $variant/$name: $ok tests in $((SECONDS - t)) s"
   fi
-  grep -E '^(read-your-writes|after a direct|failover:|dax stats:|tls:)' "$log" | sed 's/^/     /'
+  grep -E '^(read-your-writes|after a direct|failover:|dax stats:|tls:|auth:)' "$log" | sed 's/^/     /'
   pass=$((pass + ok))
   fail=$((fail + f))
 }
@@ -154,6 +177,26 @@ done
 if ! kill -0 "$dax_pid" 2>/dev/null; then
   echo "FAIL dax-local died during the run (log: $dax_log)"
   fail=$((fail + 1))
+fi
+# authentication: every refused authorizeConnection logged with the key id
+# and the reason (test_auth_refused's cases), never a secret
+refused=$(grep -c 'authorization refused for access key id' "$dax_log")
+if grep -q "access key id '$AWS_ACCESS_KEY_ID': InvalidSignatureException: signature does not match" "$dax_log" &&
+  grep -q "access key id 'AKIDNOTDAXLOCAL': UnrecognizedClientException: unknown access key id" "$dax_log" &&
+  grep -q "InvalidSignatureException: Signature expired: " "$dax_log" &&
+  grep -q "InvalidSignatureException: Signature not yet current: " "$dax_log"; then
+  echo "ok   dax-local logged the refused authorizations ($refused lines)"
+  pass=$((pass + 1))
+else
+  echo "FAIL dax-local's log lacks refused-authorization lines ($refused; log: $dax_log)"
+  fail=$((fail + 1))
+fi
+if grep -qF -e "$AWS_SECRET_ACCESS_KEY" "$dax_log" "$nv_log"; then
+  echo "FAIL dax-local logged the secret access key"
+  fail=$((fail + 1))
+else
+  echo "ok   dax-local never logged the secret"
+  pass=$((pass + 1))
 fi
 echo "suite time $((SECONDS - suite_start)) s"
 result

@@ -14,6 +14,12 @@
 #       dax-local --trace, compared byte for byte with dynagen's DAX encoder
 #       (tests/interop/dax/encode_check.c);
 #   (e) --nodes 3: every node answers endpoints with all nodes;
+#   (f) authorizeConnection verification: both official clients with a wrong
+#       secret / unknown key id get the auth error, nothing is written, the
+#       refusals are counted in /stats and logged (never the secret); raw
+#       frames for the never-authorised / refused / re-authorised / stale /
+#       other-region cases; --no-verify-auth accepts the wrong secret
+#       (tests/interop/dax/auth.js);
 #   and LRU eviction with --max-items 3 (tests/interop/dax/evict.js).
 # dax-local's stderr is checked for sanitizer reports (VARIANT=asan default).
 # Without java or node: SKIPPED (0/0), unless DYNAGEN_CI=1 (then a failure).
@@ -178,6 +184,34 @@ for v in v1 v3; do
     bad "dax-local (capture-$v) did not start"
   fi
 done
+
+# (f) authentication: verified (the default), then --no-verify-auth
+if start auth; then
+  run_js auth tests/interop/dax/auth.js "$DDB" "127.0.0.1:$PORT" "http://127.0.0.1:$STATS/stats" verify
+  refused=$(grep -c 'authorization refused for access key id' "$tmp/auth.err")
+  if ((refused >= 4)) && grep -q "access key id 'AKIDNOTDAXLOCAL': UnrecognizedClientException" "$tmp/auth.err" &&
+    grep -q "access key id '$AWS_ACCESS_KEY_ID': InvalidSignatureException: signature does not match" "$tmp/auth.err"; then
+    ok "dax-local logs each refused authorization with the key id and the reason ($refused lines)"
+  else
+    bad "dax-local log lacks the refused-authorization lines ($refused)"
+  fi
+  if grep -qF -e "$AWS_SECRET_ACCESS_KEY" "$tmp/auth.err" "$tmp/auth.out"; then
+    bad "dax-local logged a secret"
+  else
+    ok "dax-local never logs the secret"
+  fi
+  stop auth "$DLPID"
+else
+  bad "dax-local (auth) did not start"
+fi
+if start noverify --no-verify-auth; then
+  grep -q 'auth NOT verified (--no-verify-auth)' "$tmp/noverify.err" \
+    && ok "--no-verify-auth is announced in the ready line" || bad "--no-verify-auth not in the ready line"
+  run_js noverify tests/interop/dax/auth.js "$DDB" "127.0.0.1:$PORT" "http://127.0.0.1:$STATS/stats" noverify
+  stop noverify "$DLPID"
+else
+  bad "dax-local (noverify) did not start"
+fi
 
 # (e) a 3-node cluster on P, P+1, P+2
 if start cluster --nodes 3; then

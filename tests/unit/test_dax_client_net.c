@@ -34,8 +34,9 @@ typedef struct fake {
     pthread_t th;
     volatile int stop;
     volatile int auths, preambles, gets, puts, define_ids, endpoints, queries, key_schemas;
-    volatile int ccf;  /* answer putItem with ConditionalCheckFailed */
-    uint16_t peers[4]; /* the cluster endpoints answers with (incl. itself) */
+    volatile int ccf;      /* answer putItem with ConditionalCheckFailed */
+    volatile int auth_err; /* answer getItem with [4,23,31,auth_err]: 33 once, 32 always */
+    uint16_t peers[4];     /* the cluster endpoints answers with (incl. itself) */
     int npeers;
 } fake;
 
@@ -62,6 +63,35 @@ static size_t ccf_reply(uint8_t *o)
     memcpy(o + n, msg, strlen(msg));
     n += strlen(msg);
     const char *ex = "ConditionalCheckFailedException";
+    o[n++] = 0x83;
+    o[n++] = 0x67;
+    memcpy(o + n, "req-123", 7);
+    n += 7;
+    o[n++] = 0x78;
+    o[n++] = (uint8_t)strlen(ex);
+    memcpy(o + n, ex, strlen(ex));
+    n += strlen(ex);
+    o[n++] = 0x19;
+    o[n++] = 0x01;
+    o[n++] = 0x90;
+    return n;
+}
+
+/* [4, 23, 31, leaf], message, [requestId, exception name, 400] */
+static size_t auth_reply(uint8_t *o, int leaf)
+{
+    size_t n = 0;
+    const uint8_t codes[] = {0x84, 0x04, 0x17, 0x18, 0x1f, 0x18, (uint8_t)leaf};
+    memcpy(o + n, codes, sizeof codes);
+    n += sizeof codes;
+    const char *msg = leaf == 33 ? "Request must be authenticated"
+                                 : "The request signature we calculated does not match the "
+                                   "signature you provided.";
+    const char *ex = leaf == 33 ? "AuthenticationRequiredException" : "InvalidSignatureException";
+    o[n++] = 0x78;
+    o[n++] = (uint8_t)strlen(msg);
+    memcpy(o + n, msg, strlen(msg));
+    n += strlen(msg);
     o[n++] = 0x83;
     o[n++] = 0x67;
     memcpy(o + n, "req-123", 7);
@@ -145,7 +175,14 @@ static void answer(fake *f, cl *k, int64_t m)
         break;
     case DG_DAX_GET_ITEM:
         f->gets++;
-        r = R_GET, n = sizeof R_GET;
+        if (f->auth_err) {
+            n = auth_reply(out, f->auth_err);
+            r = out;
+            if (f->auth_err == 33)
+                f->auth_err = 0;
+        } else {
+            r = R_GET, n = sizeof R_GET;
+        }
         break;
     case DG_DAX_PUT_ITEM:
         f->puts++;
@@ -442,6 +479,43 @@ static void test_reauth_cadence(void **state)
     fake_stop(&f);
 }
 
+/* Authentication errors (§5): AuthenticationRequired [_,23,31,33] is
+ * retried after authorising again; refused credentials [_,23,31,32] are
+ * final: one request, the server's exception name and message. */
+static void test_auth_errors(void **state)
+{
+    (void)state;
+    fake f;
+    fake_start(&f);
+    fake_run(&f);
+    char ep[64];
+    snprintf(ep, sizeof ep, "dax://127.0.0.1:%u", f.port);
+    dg_dax_client *c = client(ep, false);
+    dg_ddb_result res;
+    memset(&res, 0, sizeof res);
+    dg_error err;
+    assert_int_equal(get(c, &res, &err), 0);
+    int a0 = f.auths, g0 = f.gets;
+    f.auth_err = 33;
+    if (get(c, &res, &err))
+        fail_msg("AuthenticationRequired not retried: %s", err.message);
+    assert_widget(&res);
+    assert_int_equal(f.gets, g0 + 2);  /* the refused one and the retry */
+    assert_int_equal(f.auths, a0 + 1); /* authorised again before the retry */
+    assert_int_equal(f.preambles, 1);  /* on the same connection */
+    uint64_t r0 = dg_dax_client_stats(c)->retries;
+    f.auth_err = 32;
+    g0 = f.gets;
+    assert_int_equal(get(c, &res, &err), DG_EINVAL);
+    assert_string_equal(err.type, "InvalidSignatureException");
+    assert_non_null(strstr(err.message, "does not match the signature you provided"));
+    assert_int_equal(f.gets, g0 + 1); /* not retried */
+    assert_int_equal(dg_dax_client_stats(c)->retries, r0);
+    cJSON_Delete(res.root);
+    dg_dax_client_destroy(c);
+    fake_stop(&f);
+}
+
 static void test_failover_and_all_down(void **state)
 {
     (void)state;
@@ -498,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_get_put_query),
         cmocka_unit_test(test_condition_failure_reads_back),
         cmocka_unit_test(test_reauth_cadence),
+        cmocka_unit_test(test_auth_errors),
         cmocka_unit_test(test_failover_and_all_down),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

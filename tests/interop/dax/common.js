@@ -113,4 +113,39 @@ async function getJSON(url) {
   return r.json();
 }
 
-module.exports = { direct, daxV1, daxV3, directWrap, norm, outcome, createTable, errName, getJSON, creds, region };
+// CBOR heads for the raw frames below (lengths < 65536)
+function cborHead(major, n) {
+  if (n < 24) return Buffer.from([(major << 5) | n]);
+  if (n < 256) return Buffer.from([(major << 5) | 24, n]);
+  return Buffer.from([(major << 5) | 25, n >> 8, n & 0xff]);
+}
+const cborText = (s) => { const b = Buffer.from(s, 'utf8'); return Buffer.concat([cborHead(3, b.length), b]); };
+const cborBytes = (b) => Buffer.concat([cborHead(2, b.length), b]);
+
+// An authorizeConnection frame (dax-protocol.md §3), signed here with Node's
+// crypto, independently of the official clients and of dynagen's C encoder:
+// SigV4 of the fixed pseudo-request POST / host:dax.amazonaws.com at `date`.
+// opts: accessKeyId, secretAccessKey, region (default: this process's
+// credentials), date (Date, default now), sessionToken (null).
+function authFrame(opts = {}) {
+  const crypto = require('crypto');
+  const ak = opts.accessKeyId || creds.accessKeyId;
+  const sk = opts.secretAccessKey || creds.secretAccessKey;
+  const rg = opts.region || region;
+  const amz = (opts.date || new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const d8 = amz.slice(0, 8);
+  const sha = (s) => crypto.createHash('sha256').update(s).digest('hex');
+  const hmac = (k, s) => crypto.createHmac('sha256', k).update(s).digest();
+  const canon = `POST\n/\n\nhost:dax.amazonaws.com\nx-amz-date:${amz}\n\nhost;x-amz-date\n${sha('')}`;
+  const sts = `AWS4-HMAC-SHA256\n${amz}\n${d8}/${rg}/dax/aws4_request\n${sha(canon)}`;
+  const key = hmac(hmac(hmac(hmac('AWS4' + sk, d8), rg), 'dax'), 'aws4_request');
+  const sig = hmac(key, sts).toString('hex');
+  return Buffer.concat([
+    Buffer.from('011a58c2336b', 'hex'), // service 1, method 1489122155
+    cborText(ak), cborText(sig), cborBytes(Buffer.from(sts)),
+    opts.sessionToken ? cborText(opts.sessionToken) : Buffer.from([0xf6]),
+    Buffer.from([0xf6]), // userAgent: null
+  ]);
+}
+
+module.exports = { direct, daxV1, daxV3, directWrap, norm, outcome, createTable, errName, getJSON, creds, region, authFrame };

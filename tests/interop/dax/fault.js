@@ -70,8 +70,9 @@ function probe(bytes, { end = false, ms = 1500 } = {}) {
   // EOF right after the preamble (the health checker does this): not an error
   const r2 = await probe(preamble, { end: true });
   check(r2 === 'closed', 'EOF after the preamble: closed quietly');
-  // a request with wrong argument types is answered with an error, not a crash
-  const bad = Buffer.concat([preamble, Buffer.from('011a0fb0cc6a0102f6', 'hex')]);
+  // a request with wrong argument types is answered with an error, not a
+  // crash (on an authorised connection: dax-local verifies authorizeConnection)
+  const bad = Buffer.concat([preamble, c.authFrame(), Buffer.from('011a0fb0cc6a0102f6', 'hex')]);
   const r3 = await new Promise((resolve) => {
     const s = net.connect(Number(port), host, () => s.write(bad));
     let got = Buffer.alloc(0);
@@ -97,6 +98,7 @@ function probe(bytes, { end = false, ms = 1500 } = {}) {
   const rnd = (n) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
   let crashed = false;
   const N = 1000;
+  const auth = c.authFrame(); // each mutated request on an authorised connection
   for (let i = 0; i < N && !crashed; i++) {
     const base = Buffer.from(seeds[i % seeds.length]);
     let m;
@@ -104,7 +106,7 @@ function probe(bytes, { end = false, ms = 1500 } = {}) {
     if (kind === 0) { m = base; for (let j = 0; j <= rnd(3); j++) m[rnd(m.length)] = rnd(256); }
     else if (kind === 1) m = base.subarray(0, rnd(base.length));
     else { const at = rnd(base.length); m = Buffer.concat([base.subarray(0, at), crypto.randomBytes(1 + rnd(4)), base.subarray(at)]); }
-    await probe(Buffer.concat([preamble, m]), { end: true, ms: 300 });
+    await probe(Buffer.concat([preamble, auth, m]), { end: true, ms: 300 });
     if (i % 40 === 39 && !(await healthy())) crashed = true;
   }
   check(!crashed && await healthy(), `${N} mutated requests (flipped, cut, inserted bytes): server keeps serving`);
