@@ -227,10 +227,54 @@ void *dg_arena_memdup(dg_arena *a, const void *p, size_t n)
     return q;
 }
 
+/* dst[0..n) = src[0..n): short copies without a call (the decoders copy
+ * many short strings); both ranges must be readable / writable. */
+static inline void copy_bytes(unsigned char *dst, const char *src, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x, y;
+        memcpy(&x, src, 8);
+        memcpy(&y, src + n - 8, 8);
+        memcpy(dst, &x, 8);
+        memcpy(dst + n - 8, &y, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t x, y;
+        memcpy(&x, src, 4);
+        memcpy(&y, src + n - 4, 4);
+        memcpy(dst, &x, 4);
+        memcpy(dst + n - 4, &y, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = (unsigned char)src[i];
+    } else {
+        memcpy(dst, src, n);
+    }
+}
+
 char *dg_arena_strndup(dg_arena *a, const char *s, size_t n)
 {
     if ((n > 0 && s == NULL) || n == SIZE_MAX)
         return NULL;
+    /* Fast path: what dg_arena_alloc(a, n + 1) does when the copy fits the
+     * current block and the limit. */
+    if (a != NULL) {
+        dg_block *cur = a->head;
+        size_t room = cur->cap - cur->off;
+        if (n < room && (a->limit == 0 || (a->used <= a->limit && n < a->limit - a->used))) {
+            size_t need = (n + DG_ARENA_ALIGN) & ~(size_t)(DG_ARENA_ALIGN - 1); /* n + 1, rounded */
+            if (need <= room) {
+                unsigned char *p = cur->data + cur->off;
+                cur->off += need;
+                UNPOISON(p, n + 1);
+                a->used += n + 1;
+                a->last = p;
+                a->last_n = n + 1;
+                copy_bytes(p, s, n);
+                p[n] = '\0';
+                return (char *)p;
+            }
+        }
+    }
     char *q = dg_arena_alloc(a, n + 1);
     if (q == NULL)
         return NULL;

@@ -11,6 +11,7 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#include "json_scan.h"
 
 /* Hard upper bound on a buffer's capacity. Nothing dynagen writes comes close
  * (Lambda responses are limited to 6 MB, DynamoDB items to 400 KB); the bound
@@ -221,13 +222,9 @@ static size_t plain_run(const char *s, size_t n)
 {
     size_t i = 0;
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-    const __m128i c1f = _mm_set1_epi8(0x1F);
     while (n - i >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                                  _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v));
-        unsigned m = (unsigned)_mm_movemask_epi8(sp);
+        unsigned m = dg_json_special16(v);
         if (m != 0)
             return i + (size_t)__builtin_ctz(m);
         i += 16;
@@ -245,25 +242,10 @@ static size_t plain_run(const char *s, size_t n)
     return i;
 }
 
-int dg_buf_json_string_wrapped(dg_buf *b, const char *pre, size_t pn, const char *s, size_t n,
-                               const char *post, size_t qn)
+int dg_buf_json_escape_rest(dg_buf *b, char *w, const char *s, size_t i, size_t n, const char *post,
+                            size_t qn)
 {
     static const char hex[] = "0123456789abcdef";
-    /* Typical strings need no escaping: room for all of it at once. */
-    size_t want;
-    if (__builtin_add_overflow(n, pn + qn + 2, &want))
-        return fail(b);
-    char *w = dg_buf_room(b, want);
-    if (w == NULL)
-        return DG_ENOMEM;
-    if (pn > 0)
-        memcpy(w, pre, pn);
-    w += pn;
-    *w++ = '"';
-    size_t i = plain_run(s, n);
-    if (i > 0)
-        memcpy(w, s, i);
-    w += i;
     while (i < n) {
         /* s[i] needs an escape: up to 6 bytes for it, then the rest, the
          * closing quote and post may need as much room as first planned. */
@@ -314,6 +296,27 @@ int dg_buf_json_string_wrapped(dg_buf *b, const char *pre, size_t pn, const char
         memcpy(w, post, qn);
     dg_buf_commit(b, w + qn);
     return 0;
+}
+
+int dg_buf_json_string_wrapped(dg_buf *b, const char *pre, size_t pn, const char *s, size_t n,
+                               const char *post, size_t qn)
+{
+    /* Typical strings need no escaping: room for all of it at once. */
+    size_t want;
+    if (__builtin_add_overflow(n, pn + qn + 2, &want))
+        return fail(b);
+    char *w = dg_buf_room(b, want);
+    if (w == NULL)
+        return DG_ENOMEM;
+    if (pn > 0)
+        memcpy(w, pre, pn);
+    w += pn;
+    *w++ = '"';
+    size_t i = plain_run(s, n);
+    if (i > 0)
+        memcpy(w, s, i);
+    w += i;
+    return dg_buf_json_escape_rest(b, w, s, i, n, post, qn);
 }
 
 int dg_buf_json_string(dg_buf *b, const char *s, size_t n)

@@ -163,25 +163,48 @@ static int64_t apply_sign(bool neg, uint64_t mag)
 /* Plain text of unscaled / 10^scale into out (>= 48 bytes); returns length. */
 static size_t format_plain(char *out, int64_t unscaled, int scale)
 {
+    static const char d2[201] =
+        "00010203040506070809101112131415161718192021222324252627282930313233"
+        "34353637383940414243444546474849505152535455565758596061626364656667"
+        "6869707172737475767778798081828384858687888990919293949596979899";
+    /* The digits of |unscaled|, most significant first, ending at e. */
     char digits[24];
-    size_t nd = 0;
+    char *e = digits + sizeof digits, *p = e;
     uint64_t m = unscaled < 0 ? (uint64_t)0 - (uint64_t)unscaled : (uint64_t)unscaled;
-    do {
-        digits[nd++] = (char)('0' + m % 10);
-        m /= 10;
-    } while (m != 0);
-    /* Pad so there is at least one integer digit. */
-    while (nd < (size_t)scale + 1)
-        digits[nd++] = '0';
+    while (m >= 100) {
+        unsigned d = (unsigned)(m % 100) * 2;
+        m /= 100;
+        p -= 2;
+        p[0] = d2[d];
+        p[1] = d2[d + 1];
+    }
+    if (m >= 10) {
+        p -= 2;
+        p[0] = d2[m * 2];
+        p[1] = d2[m * 2 + 1];
+    } else {
+        *--p = (char)('0' + m);
+    }
+    size_t nd = (size_t)(e - p), sc = (size_t)scale;
     size_t o = 0;
     if (unscaled < 0)
         out[o++] = '-';
-    for (size_t i = nd; i > (size_t)scale; i--)
-        out[o++] = digits[i - 1];
-    if (scale > 0) {
+    if (nd <= sc) {
+        /* 0.000ddd: at least one integer digit */
+        out[o++] = '0';
         out[o++] = '.';
-        for (size_t i = (size_t)scale; i > 0; i--)
-            out[o++] = digits[i - 1];
+        memset(out + o, '0', sc - nd);
+        o += sc - nd;
+        memcpy(out + o, p, nd);
+        o += nd;
+    } else {
+        memcpy(out + o, p, nd - sc);
+        o += nd - sc;
+        if (sc > 0) {
+            out[o++] = '.';
+            memcpy(out + o, p + nd - sc, sc);
+            o += sc;
+        }
     }
     out[o] = '\0';
     return o;

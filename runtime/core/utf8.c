@@ -1,6 +1,12 @@
 /* dynagen runtime — UTF-8 validation (Unicode 15, table 3-7) and length. */
 #include "dynagen/codec_util.h"
 
+#include <stdint.h>
+#include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 bool dg_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -8,7 +14,21 @@ bool dg_utf8_valid(const char *s, size_t n)
     while (i < n) {
         unsigned char c = p[i];
         if (c < 0x80) {
-            i++;
+            /* ASCII runs 16 / 8 bytes at a time. */
+#if defined(__SSE2__)
+            while (n - i >= 16 &&
+                   _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i))) == 0)
+                i += 16;
+#endif
+            while (n - i >= 8) {
+                uint64_t w;
+                memcpy(&w, p + i, 8);
+                if (w & UINT64_C(0x8080808080808080))
+                    break;
+                i += 8;
+            }
+            if (i < n && p[i] < 0x80)
+                i++;
             continue;
         }
         size_t len;

@@ -154,13 +154,9 @@ static inline uint64_t special8(uint64_t v)
 static inline const char *scan_special(const char *q, const char *e, const char **hi)
 {
 #if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-    const __m128i c1f = _mm_set1_epi8(0x1F);
     while (e - q >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-        __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                                  _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v));
-        unsigned m = (unsigned)_mm_movemask_epi8(sp);
+        unsigned m = dg_json_special16(v);
         unsigned h = (unsigned)_mm_movemask_epi8(v);
         if (m != 0) {
             unsigned k = (unsigned)__builtin_ctz(m);
@@ -352,6 +348,40 @@ static int decode_escapes(dg_jr *r, dg_str *out, int mode, const char *s, const 
     return 0;
 }
 
+/* dg_jr_string_keep after its first backslash at q: finish pass 1 exactly as
+ * read_string_x does, then decode into the arena. hi: NULL when s..q is
+ * ASCII, else a character boundary at or before its first non-ASCII byte. */
+static int keep_escaped(dg_jr *r, dg_str *out, unsigned *res, const char *s, const char *q,
+                        const char *hi) __attribute__((noinline));
+static int keep_escaped(dg_jr *r, dg_str *out, unsigned *res, const char *s, const char *q,
+                        const char *hi)
+{
+    const char *e = r->end;
+    for (;;) {
+        unsigned char c = (unsigned char)*q;
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            if (hi == NULL && q + 1 < e && (unsigned char)q[1] >= 0x80)
+                hi = q;
+            q += 2;
+            if (q > e)
+                return error_at(r, r->p, "unterminated string");
+        } else {
+            return error_at(r, q, "control character in a string (escape it)");
+        }
+        q = scan_special(q, e, &hi);
+        if (q >= e)
+            return error_at(r, r->p, "unterminated string");
+    }
+    bool bad = hi != NULL && !dg_utf8_valid(hi, (size_t)(q - hi));
+    int rc = decode_escapes(r, out, 1, s, q);
+    if (rc != 0)
+        return rc;
+    *res = DG_JR_S_ARENA | (bad ? DG_JR_S_BAD_UTF8 : 0u);
+    return 0;
+}
+
 static int read_string(dg_jr *r, dg_str *out, int mode)
 {
     return read_string_x(r, out, mode, true, NULL);
@@ -365,6 +395,31 @@ int dg_jr_string(dg_jr *r, dg_str *out)
     return read_string(r, out, 2);
 }
 
+int dg_jr_string_keep_slow(dg_jr *r, dg_str *out, unsigned *res, const char *q, unsigned high)
+{
+    const char *s = r->p + 1, *e = r->end;
+    if (q >= e)
+        return error_at(r, r->p, "unterminated string");
+    if (*q == '\\')
+        return keep_escaped(r, out, res, s, q, high != 0 ? s : NULL);
+    if (*q != '"')
+        return error_at(r, q, "control character in a string (escape it)");
+    size_t n = (size_t)(q - s);
+    if (high != 0 && !dg_utf8_valid(s, n)) {
+        *out = dg_str_from(s, n);
+        *res = DG_JR_S_BAD_UTF8;
+        r->p = q + 1;
+        return 0;
+    }
+    char *cp = dg_arena_strndup(r->arena, s, n);
+    if (cp == NULL)
+        return DG_JR_KEEP_NOMEM;
+    *out = dg_str_from(cp, n);
+    *res = DG_JR_S_ARENA;
+    r->p = q + 1;
+    return 0;
+}
+
 int dg_jr_string_ex(dg_jr *r, dg_str *out, unsigned flags, unsigned *res)
 {
     skip_ws(r);
@@ -372,8 +427,7 @@ int dg_jr_string_ex(dg_jr *r, dg_str *out, unsigned flags, unsigned *res)
         return dg_jr_error(r, "expected a string");
     const char *open = r->p;
     bool bad = false;
-    int rc = read_string_x(r, out, (flags & DG_JR_COPY) ? 2 : 1, !(flags & DG_JR_DEFER_UTF8),
-                           &bad);
+    int rc = read_string_x(r, out, (flags & DG_JR_COPY) ? 2 : 1, !(flags & DG_JR_DEFER_UTF8), &bad);
     if (rc != 0)
         return rc;
     /* A view points just past the opening quote; a copy never does. */
@@ -599,7 +653,7 @@ int dg_jr_skip(dg_jr *r)
                 return 0;
             rc = ((is_object[(level - 1) / 64] >> ((level - 1) % 64)) & 1u)
                      ? dg_jr_object_next(r, &tmp)
-                                                   : dg_jr_array_next(r);
+                     : dg_jr_array_next(r);
             if (rc < 0)
                 return rc;
             if (rc == 1)

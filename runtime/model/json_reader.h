@@ -24,6 +24,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include "../core/json_scan.h"
+
 #include "dynagen/arena.h"
 #include "dynagen/error.h"
 #include "dynagen/types.h"
@@ -97,6 +102,32 @@ static inline dg_jv dg_jr_peek(dg_jr *r)
         return DG_JV_BAD;
     }
 }
+
+/* First byte at or after q (before e) that is '"', '\\', a control
+ * character or non-ASCII, or e: the end of a plain key or string that needs
+ * no unescaping and no UTF-8 check. */
+static inline const char *dg_jr_plain_end(const char *q, const char *e)
+{
+#if defined(__SSE2__)
+    while (e - q >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+        __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                               _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                  _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+        unsigned m = (unsigned)_mm_movemask_epi8(sp) | (unsigned)_mm_movemask_epi8(v);
+        if (m != 0)
+            return q + __builtin_ctz(m);
+        q += 16;
+    }
+#endif
+    for (; q < e; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+            break;
+    }
+    return q;
+}
+
 /* "object", "array", "string", "number", "boolean", "null", "invalid JSON", "end of input". */
 const char *dg_jv_name(dg_jv v);
 /* Byte offset of the read position. */
@@ -127,6 +158,70 @@ int dg_jr_string(dg_jr *r, dg_str *out);
 enum { DG_JR_COPY = 1u << 0, DG_JR_DEFER_UTF8 = 1u << 1 };
 enum { DG_JR_S_ARENA = 1u << 0, DG_JR_S_BAD_UTF8 = 1u << 1 };
 int dg_jr_string_ex(dg_jr *r, dg_str *out, unsigned flags, unsigned *res);
+
+/* The first byte at or after q (before e) that is '"', '\\' or a control
+ * character, or e; *high != 0 when some byte >= 0x80 came before it.
+ * Everything from q to the first such byte is ASCII, so validating UTF-8
+ * from q judges the text exactly as validating from that byte would. */
+static inline __attribute__((always_inline)) const char *
+dg_jr_scan_str(const char *q, const char *e, unsigned *high)
+{
+    unsigned hb = 0;
+#if defined(__SSE2__)
+    while (e - q >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+        unsigned m = dg_json_special16(v);
+        unsigned h = (unsigned)_mm_movemask_epi8(v);
+        if (m != 0) {
+            *high |= hb | (h & ((m & -m) - 1));
+            return q + __builtin_ctz(m);
+        }
+        hb |= h;
+        q += 16;
+    }
+#endif
+    for (; q < e; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (c < 0x20 || c == '"' || c == '\\')
+            break;
+        hb |= c & 0x80u;
+    }
+    *high |= hb;
+    return q;
+}
+
+/* dg_jr_string_keep past the scan: q is where it stopped, high its report. */
+int dg_jr_string_keep_slow(dg_jr *r, dg_str *out, unsigned *res, const char *q, unsigned high);
+
+/* A string value the caller keeps: r->p must be at its opening '"' (no
+ * whitespace skipped). The same as dg_jr_string_ex(DG_JR_DEFER_UTF8) followed
+ * by an arena copy of a view, in one pass:
+ *   0                   *out is in the arena (NUL-terminated), or, when *res
+ *                       has DG_JR_S_BAD_UTF8, a view of the invalid text
+ *                       (nothing copied; escapes are decoded and checked first)
+ *   DG_JR_KEEP_NOMEM    the arena copy of an unescaped string failed; err is
+ *                       untouched, the caller reports it
+ *   < 0                 syntax / escape error (err set). */
+enum { DG_JR_KEEP_NOMEM = 1 };
+static inline int dg_jr_string_keep(dg_jr *r, dg_str *out, unsigned *res)
+{
+    const char *s = r->p + 1;
+    unsigned high = 0;
+    const char *q = dg_jr_scan_str(s, r->end, &high);
+    if (q < r->end && *q == '"' && high == 0) {
+        /* ASCII without escapes: a copy */
+        size_t n = (size_t)(q - s);
+        char *cp = dg_arena_strndup(r->arena, s, n);
+        if (cp != NULL) {
+            *out = dg_str_from(cp, n);
+            *res = DG_JR_S_ARENA;
+            r->p = q + 1;
+            return 0;
+        }
+    }
+    return dg_jr_string_keep_slow(r, out, res, q, high);
+}
+
 /* A number: its exact text, pointing into the input, JSON grammar checked. */
 int dg_jr_number(dg_jr *r, dg_str *raw);
 /* true / false / null. */

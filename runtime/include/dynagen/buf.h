@@ -18,18 +18,21 @@ typedef struct dg_buf {
     int failed; /* sticky DG_ENOMEM */
 } dg_buf;
 
-#define DG_BUF_INIT {NULL, 0, 0, 0}
+#define DG_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, 0                                                                              \
+    }
 
 void dg_buf_init(dg_buf *b);
-void dg_buf_free(dg_buf *b);  /* releases memory, back to DG_BUF_INIT */
-void dg_buf_reset(dg_buf *b); /* len = 0, keeps capacity, clears failed */
+void dg_buf_free(dg_buf *b);        /* releases memory, back to DG_BUF_INIT */
+void dg_buf_reset(dg_buf *b);       /* len = 0, keeps capacity, clears failed */
 int dg_buf_status(const dg_buf *b); /* 0 or DG_ENOMEM */
 int dg_buf_reserve(dg_buf *b, size_t extra);
 int dg_buf_append(dg_buf *b, const void *p, size_t n);
 int dg_buf_puts(dg_buf *b, const char *s);
 int dg_buf_putc(dg_buf *b, char c);
 int dg_buf_printf(dg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int dg_buf_int64(dg_buf *b, int64_t v);   /* decimal text */
+int dg_buf_int64(dg_buf *b, int64_t v); /* decimal text */
 int dg_buf_uint64(dg_buf *b, uint64_t v);
 /* Decimal text of v at dst (no NUL); returns the end. Writes at most
  * DG_INT_CHARS_MAX bytes ("-9223372036854775808" is 20). */
@@ -59,6 +62,12 @@ int dg_buf_json_string(dg_buf *b, const char *s, size_t n);
  * reservation (e.g. ",", key, ":" or "{\"S\":", value, "}"). */
 int dg_buf_json_string_wrapped(dg_buf *b, const char *pre, size_t pn, const char *s, size_t n,
                                const char *post, size_t qn);
+/* The rest of dg_buf_json_string_wrapped from s[i], the first byte that needs
+ * an escape: w is the uncommitted write position in room reserved for all of
+ * s[i..n), the closing quote and post. For writers that copy the plain start
+ * of a string themselves (the DynamoDB JSON marshaller). */
+int dg_buf_json_escape_rest(dg_buf *b, char *w, const char *s, size_t i, size_t n, const char *post,
+                            size_t qn);
 /* Ensures NUL termination and returns data ("" for an empty, never-grown buffer). */
 const char *dg_buf_cstr(dg_buf *b);
 /* Transfer ownership of data to the caller (must free()); buffer reset to empty. */
