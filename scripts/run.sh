@@ -101,5 +101,8 @@ while true; do
   for p in "${pids[@]}"; do
     kill -0 "$p" 2>/dev/null || { echo "make run: a part of the local stack exited (pid $p)" >&2; exit 1; }
   done
-  sleep 1
+  # `wait` returns at once on Ctrl-C and the INT trap runs; a foreground sleep
+  # would let this loop see the stack's parts gone (they got the SIGINT too).
+  sleep 1 &
+  wait $! || true
 done
