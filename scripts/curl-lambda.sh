@@ -20,8 +20,8 @@
 # The apt state used to fetch the source (deb-src entries derived from this
 # machine's deb entries) lives under build/curl-lambda/apt/: the system's apt
 # configuration is not touched. When the source cannot be fetched or built the
-# script says why and exits 1; scripts/deps.sh then carries on and the
-# bootstrap links Debian's shared libcurl (it works; it starts slower).
+# script says why and exits 1; make (build/curl-lambda/.tried) then carries on
+# and the bootstrap links Debian's shared libcurl (it works; it starts slower).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=build/curl-lambda

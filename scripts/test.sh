@@ -47,7 +47,7 @@ run_cmocka() { # variant binary
 
 for variant in release asan; do
   stage "build ($variant)"
-  if [[ $variant == release && ! -f build/curl-lambda/lib/libcurl.a ]]; then
+  if [[ $variant == release && ! -f build/curl-lambda/.tried ]]; then
     echo "(first build: this includes the bootstrap's minimal static libcurl, built from Debian's curl source: about 2 minutes; log: $LOG_DIR/build-$variant.log)"
   fi
   if ! make --no-print-directory -j"$JOBS" VARIANT=$variant all unit-tests integration-tests >"$LOG_DIR/build-$variant.log" 2>&1; then

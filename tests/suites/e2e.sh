@@ -90,7 +90,8 @@ if grep -q ' T curl_easy_init$' <<<"$syms"; then
     ok "libcurl and OpenSSL are linked into the program; their licences are in licenses/"
   else bad "static libcurl/OpenSSL: licences missing or a libcurl.so bundled too: $(grep -E '^(licenses|lib)/' <<<"$entries" | tr '\n' ' ')"; fi
 elif grep -qx lib/libcurl.so.4 <<<"$entries"; then
-  ok "libcurl is bundled as lib/libcurl.so.4 (CURL_LAMBDA=system)"
+  ok "libcurl is bundled as lib/libcurl.so.4 (Debian's shared libcurl)"
+  echo "note: the bootstrap links Debian's shared libcurl (CURL_LAMBDA=system, or the minimal libcurl could not be built: see the build log); cold starts are slower"
 else bad "zip has no libcurl: neither linked into bin/dynagen-api nor lib/libcurl.so.4"; fi
 
 # ------------------------------------------------------------------ unpack into an empty directory
