@@ -58,6 +58,7 @@
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 
+#include "dynagen/codec_util.h"
 #include "dynagen/aws.h"
 #include "dynagen/ddb.h"
 
@@ -2004,42 +2005,34 @@ static int m_define_attr_list(req *q)
 #define MSG_BAD_SIGNATURE                                                                          \
     "The request signature we calculated does not match the signature you provided."
 
-/* days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil) */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* "YYYYMMDDTHHMMSSZ" (exactly 16 bytes) -> unix seconds; false when it is
- * not a valid amz-date (a day or hour out of range included) */
+ * not a valid amz-date (a day past the month's end included): checked by the
+ * runtime's RFC 3339 parser on the same fields with separators put in. */
 static bool parse_amz_date(const char *p, size_t n, int64_t *out)
 {
     if (n != DG_SIGV4_AMZ_DATE_LEN || p[8] != 'T' || p[15] != 'Z')
         return false;
-    unsigned v[15];
-    for (int i = 0; i < 15; i++) {
-        if (i == 8)
-            continue;
-        if (p[i] < '0' || p[i] > '9')
+    for (int i = 0; i < 15; i++)
+        if (i != 8 && (p[i] < '0' || p[i] > '9'))
             return false;
-        v[i] = (unsigned)(p[i] - '0');
-    }
-    int64_t y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
-    unsigned mo = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
-    unsigned h = v[9] * 10 + v[10], mi = v[11] * 10 + v[12], se = v[13] * 10 + v[14];
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59)
+    char r[21]; /* YYYY-MM-DDTHH:MM:SSZ */
+    memcpy(r, p, 4);
+    r[4] = '-';
+    memcpy(r + 5, p + 4, 2);
+    r[7] = '-';
+    memcpy(r + 8, p + 6, 2);
+    r[10] = 'T';
+    memcpy(r + 11, p + 9, 2);
+    r[13] = ':';
+    memcpy(r + 14, p + 11, 2);
+    r[16] = ':';
+    memcpy(r + 17, p + 13, 2);
+    r[19] = 'Z';
+    r[20] = '\0';
+    int64_t ms;
+    if (dg_rfc3339_parse(r, 20, &ms, NULL, NULL) != 0 || ms < 0)
         return false;
-    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
-    /* the round trip rejects days past the month's end (20240231) */
-    char back[DG_SIGV4_AMZ_DATE_LEN + 1];
-    if (dg_sigv4_amz_date(t, back, NULL) != 0 || memcmp(back, p, DG_SIGV4_AMZ_DATE_LEN) != 0)
-        return false;
-    *out = t;
+    *out = ms / 1000;
     return true;
 }
 

@@ -328,10 +328,10 @@ static int spawn_child(void *arg)
     _exit(127);
 }
 
-/* Start the runtime. Not fork(): copying lambda-local's page tables, and the
- * copy-on-write faults its threads take afterwards, cost a cold start about a
- * millisecond on the 2-core VM; clone(CLONE_VM | CLONE_VFORK) is what
- * posix_spawn does, which cannot set PR_SET_PDEATHSIG. */
+/* Start the runtime. Not fork(): it copies lambda-local's page tables, and its
+ * threads then take copy-on-write faults (~30 us each on the 2-core VM) while
+ * the runtime starts; clone(CLONE_VM | CLONE_VFORK) is what posix_spawn does,
+ * which cannot set PR_SET_PDEATHSIG. */
 static pid_t spawn_runtime(ll_state *L)
 {
     env_list env = {0};

@@ -236,26 +236,6 @@ static int wrong_type(uctx *c, const char *want, dg_jv got)
     return dg_model_fail(c->err, DG_EINVAL, &c->path, "expected %s, got %s", want, dg_jv_name(got));
 }
 
-/* A growable array in the arena. */
-typedef struct grow {
-    char *items;
-    size_t count, cap, size;
-} grow;
-
-static void *grow_push(uctx *c, grow *g)
-{
-    if (g->count == g->cap) {
-        size_t ncap = g->cap ? g->cap * 2 : 8;
-        char *n = dg_arena_realloc(c->a, g->items, g->cap * g->size, ncap * g->size);
-        if (n == NULL)
-            return NULL;
-        memset(n + g->cap * g->size, 0, (ncap - g->cap) * g->size);
-        g->items = n;
-        g->cap = ncap;
-    }
-    return g->items + g->size * g->count++;
-}
-
 /* Text of a number given as a JSON number or, when strings_ok, a string. */
 static int number_text(uctx *c, bool strings_ok, const char *want, dg_str *out)
 {
@@ -288,10 +268,10 @@ static int d_set(uctx *c, const dg_field_desc *f, dg_set *out)
     int rc = dg_jr_array_begin(&c->r);
     if (rc != 0)
         return reader_fail(c, rc);
-    grow g = {NULL, 0, 0, sizeof(dg_str)};
+    dg_grow g = {NULL, 0, 0, sizeof(dg_str)};
     while ((rc = dg_jr_array_next(&c->r)) == 1) {
         size_t mark = dg_path_push_index(&c->path, g.count);
-        dg_str *slot = grow_push(c, &g);
+        dg_str *slot = dg_grow_push(c->a, &g);
         if (slot == NULL)
             return oom(c);
         if (num) {
@@ -413,10 +393,10 @@ static int d_value(uctx *c, const dg_field_desc *f, void *v, int depth)
             return wrong_type(c, "an array", t);
         if ((rc = dg_jr_array_begin(&c->r)) != 0)
             return reader_fail(c, rc);
-        grow g = {NULL, 0, 0, e->size};
+        dg_grow g = {NULL, 0, 0, e->size};
         while ((rc = dg_jr_array_next(&c->r)) == 1) {
             size_t mark = dg_path_push_index(&c->path, g.count);
-            void *slot = grow_push(c, &g);
+            void *slot = dg_grow_push(c->a, &g);
             if (slot == NULL)
                 return oom(c);
             rc = d_value(c, e, slot, depth + 1);
@@ -444,13 +424,13 @@ static int d_value(uctx *c, const dg_field_desc *f, void *v, int depth)
             return wrong_type(c, "an object", t);
         if ((rc = dg_jr_object_begin(&c->r)) != 0)
             return reader_fail(c, rc);
-        grow keys = {NULL, 0, 0, sizeof(dg_str)};
-        grow vals = {NULL, 0, 0, e->size};
+        dg_grow keys = {NULL, 0, 0, sizeof(dg_str)};
+        dg_grow vals = {NULL, 0, 0, e->size};
         dg_str key;
         while ((rc = dg_jr_object_next(&c->r, &key)) == 1) {
             size_t mark = dg_path_push_key(&c->path, key.ptr, key.len);
-            dg_str *ks = grow_push(c, &keys);
-            void *vs = grow_push(c, &vals);
+            dg_str *ks = dg_grow_push(c->a, &keys);
+            void *vs = dg_grow_push(c->a, &vals);
             if (ks == NULL || vs == NULL)
                 return oom(c);
             /* Keys without escapes point into the input: copy. */

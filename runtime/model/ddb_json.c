@@ -1159,32 +1159,6 @@ static inline int s_map_key(dg_jr *r, dg_str *key)
     return dg_jr_object_next(r, key);
 }
 
-/* A growable array in the arena (zeroed slots). */
-typedef struct sgrow {
-    char *items;
-    size_t count, cap, size;
-} sgrow;
-
-static void *sgrow_grow(sctx *c, sgrow *g) __attribute__((noinline));
-static void *sgrow_grow(sctx *c, sgrow *g)
-{
-    size_t ncap = g->cap ? g->cap * 2 : 8;
-    char *n = dg_arena_realloc(c->a, g->items, g->cap * g->size, ncap * g->size);
-    if (n == NULL)
-        return NULL;
-    memset(n + g->cap * g->size, 0, (ncap - g->cap) * g->size);
-    g->items = n;
-    g->cap = ncap;
-    return g->items + g->size * g->count++;
-}
-
-static inline void *sgrow_push(sctx *c, sgrow *g)
-{
-    if (g->count == g->cap)
-        return sgrow_grow(c, g);
-    return g->items + g->size * g->count++;
-}
-
 /* Is the next value an array / object? Syntax error or the shape-first
  * "malformed <tag> value: not a JSON <what>" otherwise. */
 static int s_expect(sctx *c, dg_jv want, const char *tag)
@@ -1212,7 +1186,7 @@ static int s_set(sctx *c, const dg_field_desc *f, dg_str tag, dg_set *out)
         return rc;
     if ((rc = dg_jr_array_begin(&c->r)) != 0)
         return rc;
-    sgrow g = {NULL, 0, 0, sizeof(dg_str)};
+    dg_grow g = {NULL, 0, 0, sizeof(dg_str)};
     dg_jr *r = &c->r;
     for (;;) {
         /* [','] '"': dg_jr_array_next then a string, without the calls */
@@ -1227,7 +1201,7 @@ static int s_set(sctx *c, const dg_field_desc *f, dg_str tag, dg_set *out)
             break;
         }
         size_t i = g.count;
-        dg_str *slot = sgrow_push(c, &g);
+        dg_str *slot = dg_grow_push(c->a, &g);
         if (slot == NULL)
             return s_oom(c);
         dg_jv v = plain ? DG_JV_STRING : dg_jr_peek(r);
@@ -1608,12 +1582,12 @@ static int s_typed(sctx *c, const dg_field_desc *f, dg_str tag, void *v, int dep
             return rc;
         if ((rc = dg_jr_array_begin(r)) != 0)
             return rc;
-        sgrow g = {NULL, 0, 0, e->size};
+        dg_grow g = {NULL, 0, 0, e->size};
         while ((rc = dg_jr_array_next(r)) == 1) {
             int mark = s_push(c, SEG_INDEX, NULL, g.count);
             if (mark < 0)
                 return s_too_deep(c);
-            void *slot = sgrow_push(c, &g);
+            void *slot = dg_grow_push(c->a, &g);
             if (slot == NULL)
                 return s_oom(c);
             rc = s_value(c, e, slot, depth + 1);
@@ -1644,15 +1618,15 @@ static int s_typed(sctx *c, const dg_field_desc *f, dg_str tag, void *v, int dep
             return rc;
         if ((rc = dg_jr_object_begin(r)) != 0)
             return rc;
-        sgrow keys = {NULL, 0, 0, sizeof(dg_str)};
-        sgrow vals = {NULL, 0, 0, e->size};
+        dg_grow keys = {NULL, 0, 0, sizeof(dg_str)};
+        dg_grow vals = {NULL, 0, 0, e->size};
         dg_str key;
         while ((rc = s_map_key(r, &key)) == 1) {
             int mark = s_push(c, SEG_KEY, key.ptr, key.len);
             if (mark < 0)
                 return s_too_deep(c);
-            dg_str *ks = sgrow_push(c, &keys);
-            void *vs = sgrow_push(c, &vals);
+            dg_str *ks = dg_grow_push(c->a, &keys);
+            void *vs = dg_grow_push(c->a, &vals);
             if (ks == NULL || vs == NULL)
                 return s_oom(c);
             /* Keys without escapes point into the input: copy those. */

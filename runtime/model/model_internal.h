@@ -94,4 +94,20 @@ void dg_model_quote(char *dst, size_t cap, const char *s, size_t n);
 /* A valid DynamoDB-JSON / API-JSON type name for messages. */
 const char *dg_type_name(dg_type t);
 
+/* ---- growable arrays in the arena (both JSON decoders' lists, sets, maps) ----
+ * Slots are zeroed; start with {NULL, 0, 0, sizeof(element)}. */
+typedef struct dg_grow {
+    char *items;
+    size_t count, cap, size;
+} dg_grow;
+/* The slow path of dg_grow_push: double the capacity (8 first). */
+void *dg_grow_more(dg_arena *a, dg_grow *g);
+/* A new zeroed slot at the end, or NULL when the arena is exhausted. */
+static inline void *dg_grow_push(dg_arena *a, dg_grow *g)
+{
+    if (g->count == g->cap)
+        return dg_grow_more(a, g);
+    return g->items + g->size * g->count++;
+}
+
 #endif

@@ -364,3 +364,15 @@ int dg_model_marshal_finish(dg_buf *out, size_t start, int rc, const char *what,
     }
     return rc;
 }
+
+void *dg_grow_more(dg_arena *a, dg_grow *g)
+{
+    size_t ncap = g->cap ? g->cap * 2 : 8;
+    char *n = dg_arena_realloc(a, g->items, g->cap * g->size, ncap * g->size);
+    if (n == NULL)
+        return NULL;
+    memset(n + g->cap * g->size, 0, (ncap - g->cap) * g->size);
+    g->items = n;
+    g->cap = ncap;
+    return g->items + g->size * g->count++;
+}

@@ -44,7 +44,7 @@ uint64_t dg_monotonic_ns(void);
 /* ---- identifiers ---- */
 /* n bytes from the kernel CSPRNG (getrandom(2)). Not OpenSSL's RAND_bytes:
  * its first call instantiates a DRBG that fetches every cipher of the
- * default provider, ~1 ms and ~40 page faults of a cold start. */
+ * default provider: ~40 page faults of a cold start (measured). */
 int dg_random_bytes(void *buf, size_t n, dg_error *err);
 /* Random UUID v4 (dg_random_bytes) as 36 chars into out[37]. */
 int dg_uuid_v4(char out[37], dg_error *err);
