@@ -51,38 +51,62 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-start() {
-  install
-  if ! command -v java >/dev/null; then
-    echo "dynamodb-local: error: java not found; install openjdk-17-jre-headless (make deps does)" >&2
-    exit 1
-  fi
-  local port=${1:-}
-  [[ -n $port ]] || port=$(free_port)
+# launch PORT: starts DynamoDB Local on PORT and waits until it answers.
+# Prints "PORT PID". Returns 0, 1 (failed) or 3 (the port was taken meanwhile).
+launch() {
+  local port=$1
   if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
     echo "dynamodb-local: error: port $port is already in use (set DYNAMODB_PORT to another port)" >&2
-    exit 1
+    return 3
   fi
   local log=${DYNAMODB_LOCAL_LOG:-$root/build/dynamodb-local-$port.log}
   mkdir -p "$(dirname "$log")"
   (cd "$dir/emulator" && exec java -Xmx512m -Djava.library.path=./DynamoDBLocal_lib \
       -jar DynamoDBLocal.jar -inMemory -sharedDb -port "$port" >"$log" 2>&1) &
   local pid=$!
-  # wait until it answers HTTP (any status), at most 60 s
+  # wait until it answers HTTP (any status), at most 60 s; the answer must
+  # come from this process (alive afterwards), not from whoever took the port
   for _ in $(seq 1 300); do
     if ! kill -0 "$pid" 2>/dev/null; then
+      if grep -qiE 'BindException|Address already in use' "$log"; then
+        echo "dynamodb-local: port $port was taken while it started" >&2
+        return 3
+      fi
       echo "dynamodb-local: error: it exited during start; log: $log" >&2
       tail -20 "$log" >&2
-      exit 1
+      return 1
     fi
     if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
-      echo "$port $pid"
-      return 0
+      if kill -0 "$pid" 2>/dev/null && grep -q "^Port:[[:space:]]*$port\$" "$log"; then
+        echo "$port $pid"
+        return 0
+      fi
     fi
     sleep 0.2
   done
   kill "$pid" 2>/dev/null || true
   echo "dynamodb-local: error: no answer on port $port within 60 s; log: $log" >&2
+  return 1
+}
+
+start() {
+  install
+  if ! command -v java >/dev/null; then
+    echo "dynamodb-local: error: java not found; install openjdk-17-jre-headless (make deps does)" >&2
+    exit 1
+  fi
+  if [[ -n ${1:-} ]]; then
+    launch "$1" && return 0
+    exit 1
+  fi
+  # a free port, picked again (at most 5 times) when another process takes
+  # it between the pick and Java's bind
+  local rc
+  for _ in 1 2 3 4 5; do
+    launch "$(free_port)" && return 0
+    rc=$?
+    ((rc == 3)) || exit 1
+  done
   exit 1
 }
 

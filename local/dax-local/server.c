@@ -2601,28 +2601,57 @@ int main(int argc, char **argv)
 
     int lfd[16];
     struct pollfd pfd[16];
-    for (int i = 0; i < g.nodes; i++) {
-        lfd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        int one = 1;
-        setsockopt(lfd[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        struct sockaddr_in sin = {.sin_family = AF_INET};
-        if (inet_pton(AF_INET, g.host, &sin.sin_addr) != 1) {
-            logf_("--host %s: not an IPv4 address", g.host);
-            return 1;
-        }
-        int port = (g.port == 0 && i == 0) ? 0 : (g.port == 0 ? g.ports[0] : g.port) + i;
-        sin.sin_port = htons((uint16_t)port);
-        if (bind(lfd[i], (struct sockaddr *)&sin, sizeof sin) != 0 || listen(lfd[i], 128) != 0) {
-            logf_("cannot listen on %s:%d: %s", g.host, port, strerror(errno));
-            return 1;
-        }
-        socklen_t sl = sizeof sin;
-        getsockname(lfd[i], (struct sockaddr *)&sin, &sl);
-        g.ports[i] = ntohs(sin.sin_port);
-        pfd[i].fd = lfd[i];
-        pfd[i].events = POLLIN;
-        logf_("node %d listening on %s:%d", i + 1, g.host, g.ports[i]);
+    struct sockaddr_in node_sin = {.sin_family = AF_INET};
+    if (inet_pton(AF_INET, g.host, &node_sin.sin_addr) != 1) {
+        logf_("--host %s: not an IPv4 address", g.host);
+        return 1;
     }
+    /* With --port 0 the kernel picks node 1's port and the other nodes take
+     * the ports after it; when one of those is taken, the whole set is given
+     * back and picked again (bounded), so a busy machine does not fail it. */
+    for (int attempt = 1;; attempt++) {
+        int bound = 0, busy = 0;
+        for (int i = 0; i < g.nodes; i++) {
+            int port = (g.port == 0 && i == 0) ? 0 : (g.port == 0 ? g.ports[0] : g.port) + i;
+            if (port > 65535) {
+                if (g.port == 0 && attempt < 50) {
+                    busy = 1;
+                    break;
+                }
+                logf_("--port %d --nodes %d: node %d would need port %d (> 65535)", g.port,
+                      g.nodes, i + 1, port);
+                return 1;
+            }
+            lfd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            int one = 1;
+            setsockopt(lfd[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+            node_sin.sin_port = htons((uint16_t)port);
+            if (lfd[i] < 0 || bind(lfd[i], (struct sockaddr *)&node_sin, sizeof node_sin) != 0 ||
+                listen(lfd[i], 128) != 0) {
+                int e = errno;
+                if (lfd[i] >= 0)
+                    close(lfd[i]);
+                if (g.port == 0 && i > 0 && e == EADDRINUSE && attempt < 50) {
+                    busy = 1;
+                    break;
+                }
+                logf_("cannot listen on %s:%d: %s", g.host, port, strerror(e));
+                return 1;
+            }
+            socklen_t sl = sizeof node_sin;
+            getsockname(lfd[i], (struct sockaddr *)&node_sin, &sl);
+            g.ports[i] = ntohs(node_sin.sin_port);
+            pfd[i].fd = lfd[i];
+            pfd[i].events = POLLIN;
+            bound = i + 1;
+        }
+        if (!busy)
+            break;
+        for (int i = 0; i < bound; i++)
+            close(lfd[i]);
+    }
+    for (int i = 0; i < g.nodes; i++)
+        logf_("node %d listening on %s:%d", i + 1, g.host, g.ports[i]);
     struct MHD_Daemon *mhd = NULL;
     if (g.stats_port >= 0) {
         struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)g.stats_port)};
