@@ -78,7 +78,8 @@ static int emit(const char *path)
 {
     static const char in[] =
         "{\"name\":\"Benchmark mug \\u2615 \\u00e9t\\u00e9\",\"description\":\"A mug for "
-        "benchmarks: 350 ml, dishwasher safe, stoneware, hand glazed.\",\"category\":\"kitchen-mugs\","
+        "benchmarks: 350 ml, dishwasher safe, stoneware, hand "
+        "glazed.\",\"category\":\"kitchen-mugs\","
         "\"price\":19.90,\"currency\":\"EUR\",\"stock\":1234,\"active\":true,"
         "\"tags\":[\"mug\",\"kitchen\",\"stoneware\",\"gift\"],"
         "\"specs\":{\"colour\":\"blue\",\"volume\":\"350 ml\",\"material\":\"stoneware\"},"
@@ -144,7 +145,8 @@ int main(int argc, char **argv)
         return rc != 0;
     }
     if (argc != 5) {
-        fprintf(stderr, "usage: bench_ddb --emit FILE | --create-table TABLE | TABLE ITEM_FILE N WARMUP\n");
+        fprintf(stderr,
+                "usage: bench_ddb --emit FILE | --create-table TABLE | TABLE ITEM_FILE N WARMUP\n");
         return 2;
     }
     const char *table = argv[1];
@@ -158,7 +160,8 @@ int main(int argc, char **argv)
     char *items[KEYS], *keys[KEYS];
     for (int k = 0; k < KEYS; k++) {
         char key[96];
-        snprintf(key, sizeof key, "\"ProductID\":{\"S\":\"bench-%03d\"},\"Version\":{\"N\":\"0\"}", k);
+        snprintf(key, sizeof key, "\"ProductID\":{\"S\":\"bench-%03d\"},\"Version\":{\"N\":\"0\"}",
+                 k);
         size_t len = strlen(key) + strlen(body) + 4;
         items[k] = malloc(len);
         keys[k] = malloc(strlen(key) + 3);

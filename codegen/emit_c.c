@@ -75,10 +75,21 @@ const char *cg_c_type(const cg_attr *a)
 
 static const char *dg_type_const(cg_type t)
 {
-    static const char *const names[] = {
-        "", "DG_TYPE_STRING", "DG_TYPE_INT32", "DG_TYPE_INT64", "DG_TYPE_DECIMAL",
-        "DG_TYPE_DOUBLE", "DG_TYPE_BOOL", "DG_TYPE_BINARY", "DG_TYPE_TIMESTAMP", "DG_TYPE_TTL",
-        "DG_TYPE_STRING_SET", "DG_TYPE_NUMBER_SET", "DG_TYPE_LIST", "DG_TYPE_MAP", "DG_TYPE_OBJECT"};
+    static const char *const names[] = {"",
+                                        "DG_TYPE_STRING",
+                                        "DG_TYPE_INT32",
+                                        "DG_TYPE_INT64",
+                                        "DG_TYPE_DECIMAL",
+                                        "DG_TYPE_DOUBLE",
+                                        "DG_TYPE_BOOL",
+                                        "DG_TYPE_BINARY",
+                                        "DG_TYPE_TIMESTAMP",
+                                        "DG_TYPE_TTL",
+                                        "DG_TYPE_STRING_SET",
+                                        "DG_TYPE_NUMBER_SET",
+                                        "DG_TYPE_LIST",
+                                        "DG_TYPE_MAP",
+                                        "DG_TYPE_OBJECT"};
     return names[t];
 }
 
@@ -95,7 +106,8 @@ static const char *member_doc(const cg_table *t, const cg_attr *a, bool top)
     if (a->type == CG_TTL)
         cg_sb_puts(&b, " (s since epoch)");
     if ((a->type == CG_LIST || a->type == CG_MAP) && a->elem)
-        cg_sb_printf(&b, " of %s", a->elem->type == CG_OBJECT ? cg_c_type(a->elem) : cg_c_type(a->elem));
+        cg_sb_printf(&b, " of %s",
+                     a->elem->type == CG_OBJECT ? cg_c_type(a->elem) : cg_c_type(a->elem));
     if (top && a->is_pk)
         cg_sb_puts(&b, ", partition key");
     if (top && a->is_sk)
@@ -122,16 +134,16 @@ static void emit_struct(cg_sb *h, const cg_table *t, const cg_object *o, bool to
             emit_struct(h, t, a->elem->object, false);
     }
     char *up = cg_upper(o->c_name);
-    cg_sb_printf(h, "/* Field numbers of %s_t: bit n of `present`. */\nenum %s_field {\n", o->c_name,
-                 o->c_name);
+    cg_sb_printf(h, "/* Field numbers of %s_t: bit n of `present`. */\nenum %s_field {\n",
+                 o->c_name, o->c_name);
     for (size_t i = 0; i < o->nfields; i++)
         cg_sb_printf(h, "    %s_F_%s = %zu,\n", up, cg_upper(o->fields[i]->name), i);
     cg_sb_printf(h, "    %s_F__COUNT = %zu\n};\n\n", up, o->nfields);
     if (top && t->description)
         cg_sb_printf(h, "/* %s: %s */\n", t->table, comment_text(t->description));
     cg_sb_printf(h, "typedef struct %s {\n", o->c_name);
-    cg_sb_printf(h, "    uint64_t present; /* presence mask: bit %s_F_<FIELD> set = has a value */\n",
-                 up);
+    cg_sb_printf(
+        h, "    uint64_t present; /* presence mask: bit %s_F_<FIELD> set = has a value */\n", up);
     for (size_t i = 0; i < o->nfields; i++) {
         const cg_attr *a = o->fields[i];
         if (a->description)
@@ -147,8 +159,9 @@ static void emit_struct(cg_sb *h, const cg_table *t, const cg_object *o, bool to
         cg_sb_printf(h,
                      "static inline void %s_set_%s(%s_t *o, %s%s v)\n{\n    o->%s = %sv;\n"
                      "    o->present |= UINT64_C(1) << %s_F_%s;\n}\n",
-                     o->c_name, a->name, o->c_name, by_ptr ? "const " : "", by_ptr ? cg_fmt("%s *", ct) : ct,
-                     a->name, by_ptr ? "*" : "", up, cg_upper(a->name));
+                     o->c_name, a->name, o->c_name, by_ptr ? "const " : "",
+                     by_ptr ? cg_fmt("%s *", ct) : ct, a->name, by_ptr ? "*" : "", up,
+                     cg_upper(a->name));
         cg_sb_printf(h,
                      "static inline bool %s_has_%s(const %s_t *o)\n{\n"
                      "    return (o->present >> %s_F_%s) & 1u;\n}\n",
@@ -163,7 +176,6 @@ static void key_params(cg_sb *b, const cg_table *t)
     if (t->sk)
         cg_sb_printf(b, ", %s %s", cg_c_type(t->sk), t->sk->name);
 }
-
 
 static char *snake(const char *camel)
 {
@@ -191,24 +203,27 @@ static void emit_accessors(cg_sb *h, const cg_table *t)
     const char *pkt = cg_c_type(pk);
     cg_sb_printf(h, "/* ---- accessors (dynagen/store.h)%s ---- */\n\n",
                  t->versioned ? ": the version-0 protocol, current item (id, 0)" : "");
-    cg_sb_printf(h,
-                 "/* Validates, sets the generated fields, writes%s. */\n"
-                 "static inline int %s_create(dg_store *s, %s_t *o, dg_arena *a, dg_store_write *w,\n"
-                 "                                dg_error *err)\n{\n"
-                 "    return dg_store_create(s, o, a, w, err);\n}\n",
-                 t->versioned ? " version 1" : "", e, e);
+    cg_sb_printf(
+        h,
+        "/* Validates, sets the generated fields, writes%s. */\n"
+        "static inline int %s_create(dg_store *s, %s_t *o, dg_arena *a, dg_store_write *w,\n"
+        "                                dg_error *err)\n{\n"
+        "    return dg_store_create(s, o, a, w, err);\n}\n",
+        t->versioned ? " version 1" : "", e, e);
     /* key-only helper */
     cg_sb_printf(h, "static inline void %s_key_of_(%s_t *k, %s %s", e, e, pkt, pk->name);
     if (t->sk && !t->versioned)
         cg_sb_printf(h, ", %s %s", cg_c_type(t->sk), t->sk->name);
-    cg_sb_printf(h, ")\n{\n    memset(k, 0, sizeof *k);\n    %s_set_%s(k, %s);\n", e, pk->name, pk->name);
+    cg_sb_printf(h, ")\n{\n    memset(k, 0, sizeof *k);\n    %s_set_%s(k, %s);\n", e, pk->name,
+                 pk->name);
     if (t->sk && !t->versioned)
         cg_sb_printf(h, "    %s_set_%s(k, %s);\n", e, t->sk->name, t->sk->name);
     cg_sb_puts(h, "}\n");
     const char *keyargs = t->sk && !t->versioned
                               ? cg_fmt("%s %s, %s %s", pkt, pk->name, cg_c_type(t->sk), t->sk->name)
                               : cg_fmt("%s %s", pkt, pk->name);
-    const char *keynames = t->sk && !t->versioned ? cg_fmt("%s, %s", pk->name, t->sk->name) : pk->name;
+    const char *keynames =
+        t->sk && !t->versioned ? cg_fmt("%s, %s", pk->name, t->sk->name) : pk->name;
     cg_sb_printf(h,
                  "/* The %s item; DG_ENOTFOUND when absent or expired. consistent: bypass DAX. */\n"
                  "static inline int %s_get(dg_store *s, %s, bool consistent, %s_t *out,\n"
@@ -216,32 +231,37 @@ static void emit_accessors(cg_sb *h, const cg_table *t)
                  "    %s_t k;\n    %s_key_of_(&k, %s);\n"
                  "    return dg_store_get(s, &k, consistent, out, a, err);\n}\n",
                  t->versioned ? "current" : "", e, keyargs, e, e, e, keynames);
-    cg_sb_printf(h,
-                 "/* o carries the key%s. Conflict: DG_ECONFLICT, w->current_version. */\n"
-                 "static inline int %s_update(dg_store *s, %s_t *o, dg_arena *a, dg_store_write *w,\n"
-                 "                                dg_error *err)\n{\n"
-                 "    return dg_store_update(s, o, a, w, err);\n}\n",
-                 t->versioned ? cg_fmt(" and in %s the version the caller read", t->sk->name) : "", e, e);
+    cg_sb_printf(
+        h,
+        "/* o carries the key%s. Conflict: DG_ECONFLICT, w->current_version. */\n"
+        "static inline int %s_update(dg_store *s, %s_t *o, dg_arena *a, dg_store_write *w,\n"
+        "                                dg_error *err)\n{\n"
+        "    return dg_store_update(s, o, a, w, err);\n}\n",
+        t->versioned ? cg_fmt(" and in %s the version the caller read", t->sk->name) : "", e, e);
     cg_sb_printf(h,
                  "/* %s */\n"
                  "static inline int %s_delete(dg_store *s, %s, int64_t expected_version,\n"
                  "                                dg_store_write *w, dg_error *err)\n{\n"
                  "    %s_t k;\n    %s_key_of_(&k, %s);\n"
                  "    return dg_store_delete(s, &k, expected_version, w, err);\n}\n",
-                 t->versioned ? "Removes the current item; the history stays. expected_version < 0: any."
-                              : "expected_version is ignored for tables without versioning.",
+                 t->versioned
+                     ? "Removes the current item; the history stays. expected_version < 0: any."
+                     : "expected_version is ignored for tables without versioning.",
                  e, keyargs, e, e, keynames);
     if (t->versioned) {
-        cg_sb_printf(h,
-                     "static inline int %s_get_version(dg_store *s, %s %s, int64_t version, %s_t *out,\n"
-                     "                                     dg_arena *a, dg_error *err)\n{\n"
-                     "    %s_t k;\n    %s_key_of_(&k, %s);\n"
-                     "    return dg_store_get_version(s, &k, version, out, a, err);\n}\n",
-                     e, pkt, pk->name, e, e, e, pk->name);
+        cg_sb_printf(
+            h,
+            "static inline int %s_get_version(dg_store *s, %s %s, int64_t version, %s_t *out,\n"
+            "                                     dg_arena *a, dg_error *err)\n{\n"
+            "    %s_t k;\n    %s_key_of_(&k, %s);\n"
+            "    return dg_store_get_version(s, &k, version, out, a, err);\n}\n",
+            e, pkt, pk->name, e, e, e, pk->name);
         cg_sb_printf(h,
                      "/* Newest first; page->items is %s_t[page->count]. */\n"
-                     "static inline int %s_list_versions(dg_store *s, %s %s, const char *cursor, int limit,\n"
-                     "                                       dg_store_page *page, dg_arena *a, dg_error *err)\n{\n"
+                     "static inline int %s_list_versions(dg_store *s, %s %s, const char *cursor, "
+                     "int limit,\n"
+                     "                                       dg_store_page *page, dg_arena *a, "
+                     "dg_error *err)\n{\n"
                      "    %s_t k;\n    %s_key_of_(&k, %s);\n"
                      "    return dg_store_list_versions(s, &k, cursor, limit, page, a, err);\n}\n",
                      e, e, pkt, pk->name, e, e, pk->name);
@@ -256,16 +276,18 @@ static void emit_accessors(cg_sb *h, const cg_table *t)
         size_t fl = strlen(fn);
         if (fl > 6 && !strcmp(fn + fl - 6, "_index"))
             fn[fl - 6] = '\0';
-        cg_sb_printf(h,
-                     "/* Index %s: items with this %s, in %s order. */\n"
-                     "static inline int %s_list_by_%s(dg_store *s, %s %s, const char *cursor, int limit,\n"
-                     "                                     bool forward, dg_store_page *page, dg_arena *a,\n"
-                     "                                     dg_error *err)\n{\n"
-                     "    %s_t k;\n    memset(&k, 0, sizeof k);\n    %s_set_%s(&k, %s);\n"
-                     "    return dg_store_query_index(s, &%s_table.indexes[%zu], &k, cursor, limit, forward,\n"
-                     "                                page, a, err);\n}\n",
-                     ix->name, ipk->name, ix->sk ? ix->sk->name : "key", e, fn, cg_c_type(ipk),
-                     ipk->name, e, e, ipk->name, ipk->name, t->file_stem, i);
+        cg_sb_printf(
+            h,
+            "/* Index %s: items with this %s, in %s order. */\n"
+            "static inline int %s_list_by_%s(dg_store *s, %s %s, const char *cursor, int limit,\n"
+            "                                     bool forward, dg_store_page *page, dg_arena *a,\n"
+            "                                     dg_error *err)\n{\n"
+            "    %s_t k;\n    memset(&k, 0, sizeof k);\n    %s_set_%s(&k, %s);\n"
+            "    return dg_store_query_index(s, &%s_table.indexes[%zu], &k, cursor, limit, "
+            "forward,\n"
+            "                                page, a, err);\n}\n",
+            ix->name, ipk->name, ix->sk ? ix->sk->name : "key", e, fn, cg_c_type(ipk), ipk->name, e,
+            e, ipk->name, ipk->name, t->file_stem, i);
     }
     cg_sb_puts(h, "\n");
 }
@@ -276,18 +298,22 @@ static void emit_header(cg_sb *h, const cg_table *t)
     char *guard = cg_upper(cg_fmt("DYNAGEN_GENERATED_%s_H", t->file_stem));
     cg_sb_printf(h, "/* " CG_BANNER_MARK " %s — do not edit */\n", t->file);
     cg_sb_printf(h, "#ifndef %s\n#define %s\n\n", guard, guard);
-    cg_sb_puts(h, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n"
-                  "#include \"dynagen/model.h\"\n#include \"dynagen/store.h\"\n\n");
-    cg_sb_printf(h,
-                 "#if DG_RUNTIME_ABI != 2\n#error \"%s.h was generated for dynagen runtime ABI 2: run "
-                 "make generate\"\n#endif\n\n",
-                 t->file_stem);
+    cg_sb_puts(
+        h, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n\n"
+           "#include \"dynagen/model.h\"\n#include \"dynagen/store.h\"\n\n");
+    cg_sb_printf(
+        h,
+        "#if DG_RUNTIME_ABI != 2\n#error \"%s.h was generated for dynagen runtime ABI 2: run "
+        "make generate\"\n#endif\n\n",
+        t->file_stem);
     emit_struct(h, t, &t->item, true);
-    cg_sb_printf(h, "/* Table %s: descriptor for the runtime (keys, indexes, TTL, versioning). */\n",
+    cg_sb_printf(h,
+                 "/* Table %s: descriptor for the runtime (keys, indexes, TTL, versioning). */\n",
                  t->table);
     cg_sb_printf(h, "extern const dg_table_desc %s_table;\n\n", t->file_stem);
-    cg_sb_printf(h, "/* Zero every field, then apply the schema's defaults. */\n"
-                    "void %s_init(%s_t *o);\n\n",
+    cg_sb_printf(h,
+                 "/* Zero every field, then apply the schema's defaults. */\n"
+                 "void %s_init(%s_t *o);\n\n",
                  e, e);
     cg_sb_printf(h,
                  "static inline int %s_validate(const %s_t *o, dg_error *err)\n{\n"
@@ -298,26 +324,30 @@ static void emit_header(cg_sb *h, const cg_table *t)
                  "static inline int %s_to_ddb(const %s_t *o, dg_buf *out, dg_error *err)\n{\n"
                  "    return dg_ddb_marshal(&%s_desc, o, out, err);\n}\n",
                  e, e, e);
+    cg_sb_printf(
+        h,
+        "static inline int %s_from_ddb(%s_t *o, const char *json, size_t len, dg_arena *a,\n"
+        "                              dg_error *err)\n{\n"
+        "    %s_init(o);\n    o->present = 0;\n"
+        "    return dg_ddb_unmarshal(&%s_desc, json, len, o, a, err);\n}\n",
+        e, e, e, e);
     cg_sb_printf(h,
-                 "static inline int %s_from_ddb(%s_t *o, const char *json, size_t len, dg_arena *a,\n"
-                 "                              dg_error *err)\n{\n"
-                 "    %s_init(o);\n    o->present = 0;\n"
-                 "    return dg_ddb_unmarshal(&%s_desc, json, len, o, a, err);\n}\n",
-                 e, e, e, e);
-    cg_sb_printf(h,
-                 "/* The API's plain JSON. from_json starts from %s_init (defaults); flags: DG_DECODE_*. */\n"
+                 "/* The API's plain JSON. from_json starts from %s_init (defaults); flags: "
+                 "DG_DECODE_*. */\n"
                  "static inline int %s_to_json(const %s_t *o, dg_buf *out, dg_error *err)\n{\n"
                  "    return dg_json_marshal(&%s_desc, o, out, err);\n}\n",
                  e, e, e, e);
-    cg_sb_printf(h,
-                 "static inline int %s_from_json(%s_t *o, const char *json, size_t len, unsigned flags,\n"
-                 "                               dg_arena *a, dg_error *err)\n{\n"
-                 "    %s_init(o);\n"
-                 "    return dg_json_unmarshal(&%s_desc, json, len, flags, o, a, err);\n}\n\n",
-                 e, e, e, e);
+    cg_sb_printf(
+        h,
+        "static inline int %s_from_json(%s_t *o, const char *json, size_t len, unsigned flags,\n"
+        "                               dg_arena *a, dg_error *err)\n{\n"
+        "    %s_init(o);\n"
+        "    return dg_json_unmarshal(&%s_desc, json, len, flags, o, a, err);\n}\n\n",
+        e, e, e, e);
     if (t->pk) {
-        cg_sb_printf(h, "/* Primary key as DynamoDB JSON: {\"%s\":...%s}. */\nint %s_key(dg_buf *out, ",
-                     t->pk->attr, t->sk ? cg_fmt(",\"%s\":...", t->sk->attr) : "", e);
+        cg_sb_printf(
+            h, "/* Primary key as DynamoDB JSON: {\"%s\":...%s}. */\nint %s_key(dg_buf *out, ",
+            t->pk->attr, t->sk ? cg_fmt(",\"%s\":...", t->sk->attr) : "", e);
         key_params(h, t);
         cg_sb_puts(h, ", dg_error *err);\n\n");
     }
@@ -449,8 +479,8 @@ static void emit_field_desc(cg_sb *c, const cg_table *t, const cg_object *o, con
         cg_sb_printf(c, ",\n        .pattern_slot = &%s_re,\n", slot_prefix);
     }
     if (a->nenum)
-        cg_sb_printf(c, "        .enum_values = %s_enum,\n        .enum_count = %zu,\n", slot_prefix,
-                     a->nenum);
+        cg_sb_printf(c, "        .enum_values = %s_enum,\n        .enum_count = %zu,\n",
+                     slot_prefix, a->nenum);
     if (a->elem)
         cg_sb_printf(c, "        .elem = &%s_elem,\n", slot_prefix);
     if (a->object)
@@ -471,11 +501,12 @@ static void emit_object_desc(cg_sb *c, const cg_table *t, const cg_object *o, bo
     for (size_t i = 0; i < o->nfields; i++)
         emit_field_desc(c, t, o, o->fields[i], cg_fmt("%s_%s", o->c_name, o->fields[i]->name), top);
     cg_sb_puts(c, "};\n\n");
-    cg_sb_printf(c,
-                 "const dg_object_desc %s_desc = {\n    .name = \"%s\",\n    .size = sizeof(%s_t),\n"
-                 "    .presence_offset = offsetof(%s_t, present),\n    .fields = %s_fields,\n"
-                 "    .field_count = %zu,\n};\n\n",
-                 o->c_name, o->c_name, o->c_name, o->c_name, o->c_name, o->nfields);
+    cg_sb_printf(
+        c,
+        "const dg_object_desc %s_desc = {\n    .name = \"%s\",\n    .size = sizeof(%s_t),\n"
+        "    .presence_offset = offsetof(%s_t, present),\n    .fields = %s_fields,\n"
+        "    .field_count = %zu,\n};\n\n",
+        o->c_name, o->c_name, o->c_name, o->c_name, o->c_name, o->nfields);
 }
 
 /* Statics a field descriptor points at: pattern slot, enum table, element, nested object. */
@@ -593,7 +624,8 @@ static void emit_init(cg_sb *c, const cg_object *o, bool top)
 static void emit_source(cg_sb *c, const cg_table *t)
 {
     cg_sb_printf(c, "/* " CG_BANNER_MARK " %s — do not edit */\n", t->file);
-    cg_sb_printf(c, "#include \"%s.h\"\n\n#include <stddef.h>\n#include <string.h>\n\n", t->file_stem);
+    cg_sb_printf(c, "#include \"%s.h\"\n\n#include <stddef.h>\n#include <string.h>\n\n",
+                 t->file_stem);
     emit_object_desc(c, t, &t->item, true);
 
     /* indexes */
@@ -610,10 +642,12 @@ static void emit_source(cg_sb *c, const cg_table *t)
                 cg_sb_puts(c, "};\n");
             }
         }
-        cg_sb_printf(c, "static const dg_index_desc %s_indexes[%zu] = {\n", t->file_stem, t->nindexes);
+        cg_sb_printf(c, "static const dg_index_desc %s_indexes[%zu] = {\n", t->file_stem,
+                     t->nindexes);
         for (size_t i = 0; i < t->nindexes; i++) {
             const cg_index *ix = t->indexes[i];
-            static const char *const proj[] = {"", "DG_PROJ_ALL", "DG_PROJ_KEYS_ONLY", "DG_PROJ_INCLUDE"};
+            static const char *const proj[] = {"", "DG_PROJ_ALL", "DG_PROJ_KEYS_ONLY",
+                                               "DG_PROJ_INCLUDE"};
             cg_sb_puts(c, "    {\n        .name = ");
             cg_c_string(c, ix->name);
             cg_sb_printf(c,
@@ -622,7 +656,8 @@ static void emit_source(cg_sb *c, const cg_table *t)
                          ix->local ? "true" : "false", ix->pk ? ix->pk->index : -1,
                          ix->sk ? ix->sk->index : -1, proj[ix->projection]);
             if (ix->projection == CG_PROJ_INCLUDE)
-                cg_sb_printf(c, "        .include = %s_%s_include,\n        .include_count = %zu,\n",
+                cg_sb_printf(c,
+                             "        .include = %s_%s_include,\n        .include_count = %zu,\n",
                              t->file_stem, cg_lower(ix->name), ix->ninclude);
             cg_sb_puts(c, "    },\n");
         }
@@ -648,11 +683,13 @@ static void emit_source(cg_sb *c, const cg_table *t)
     if (t->pk) {
         cg_sb_printf(c, "int %s_key(dg_buf *out, ", t->entity);
         key_params(c, t);
-        cg_sb_printf(c, ", dg_error *err)\n{\n    %s_t k;\n    memset(&k, 0, sizeof k);\n", t->entity);
+        cg_sb_printf(c, ", dg_error *err)\n{\n    %s_t k;\n    memset(&k, 0, sizeof k);\n",
+                     t->entity);
         cg_sb_printf(c, "    %s_set_%s(&k, %s);\n", t->entity, t->pk->name, t->pk->name);
         if (t->sk)
             cg_sb_printf(c, "    %s_set_%s(&k, %s);\n", t->entity, t->sk->name, t->sk->name);
-        cg_sb_printf(c, "    return dg_ddb_marshal_key(&%s_table, &k, out, err);\n}\n", t->file_stem);
+        cg_sb_printf(c, "    return dg_ddb_marshal_key(&%s_table, &k, out, err);\n}\n",
+                     t->file_stem);
     }
 }
 

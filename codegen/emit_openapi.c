@@ -6,7 +6,10 @@
 
 #include "emit.h"
 
-static void ind(cg_sb *b, int n) { cg_sb_printf(b, "%*s", n, ""); }
+static void ind(cg_sb *b, int n)
+{
+    cg_sb_printf(b, "%*s", n, "");
+}
 
 static char *yq(const char *s) /* YAML double-quoted scalar */
 {
@@ -93,16 +96,20 @@ static void scalar_schema(cg_sb *b, const cg_attr *a, int n, bool input)
     case CG_DECIMAL:
         ind(b, n), cg_sb_puts(b, "type: number\n");
         ind(b, n), cg_sb_printf(b, "description: %s\n",
-                                yq(cg_fmt("Exact decimal with at most %d digits after the point (a JSON number or a numeric string).", a->scale)));
+                                yq(cg_fmt("Exact decimal with at most %d digits after the point (a "
+                                          "JSON number or a numeric string).",
+                                          a->scale)));
         if (a->scale) {
             ind(b, n), cg_sb_puts(b, "multipleOf: ");
             decimal_text(b, 1, a->scale);
             cg_sb_puts(b, "\n");
         }
         if (a->has_min)
-            ind(b, n), cg_sb_puts(b, "minimum: "), decimal_text(b, a->min, a->scale), cg_sb_puts(b, "\n");
+            ind(b, n), cg_sb_puts(b, "minimum: "), decimal_text(b, a->min, a->scale),
+                cg_sb_puts(b, "\n");
         if (a->has_max)
-            ind(b, n), cg_sb_puts(b, "maximum: "), decimal_text(b, a->max, a->scale), cg_sb_puts(b, "\n");
+            ind(b, n), cg_sb_puts(b, "maximum: "), decimal_text(b, a->max, a->scale),
+                cg_sb_puts(b, "\n");
         break;
     case CG_DOUBLE:
         ind(b, n), cg_sb_puts(b, "type: number\n");
@@ -119,7 +126,8 @@ static void scalar_schema(cg_sb *b, const cg_attr *a, int n, bool input)
         ind(b, n), cg_sb_puts(b, "type: string\n");
         ind(b, n), cg_sb_puts(b, "contentEncoding: base64\n");
         if (a->max_length)
-            ind(b, n), cg_sb_printf(b, "description: %s\n", yq(cg_fmt("At most %u bytes.", a->max_length)));
+            ind(b, n), cg_sb_printf(b, "description: %s\n",
+                                    yq(cg_fmt("At most %u bytes.", a->max_length)));
         break;
     case CG_TIMESTAMP:
         ind(b, n), cg_sb_puts(b, "type: string\n");
@@ -130,7 +138,9 @@ static void scalar_schema(cg_sb *b, const cg_attr *a, int n, bool input)
             ind(b, n), cg_sb_puts(b, "type:\n");
             ind(b, n + 2), cg_sb_puts(b, "- string\n");
             ind(b, n + 2), cg_sb_puts(b, "- integer\n");
-            ind(b, n), cg_sb_puts(b, "description: \"Expiry: RFC 3339 date-time or Unix epoch seconds.\"\n");
+            ind(b, n),
+                cg_sb_puts(b,
+                           "description: \"Expiry: RFC 3339 date-time or Unix epoch seconds.\"\n");
         } else {
             ind(b, n), cg_sb_puts(b, "type: string\n");
             ind(b, n), cg_sb_puts(b, "format: date-time\n");
@@ -174,8 +184,8 @@ static void schema_of(cg_sb *b, const cg_attr *a, int n, bool input)
         schema_of(b, a->elem, n + 2, input);
         break;
     case CG_OBJECT:
-        ind(b, n), cg_sb_printf(b, "$ref: \"#/components/schemas/%s%s\"\n", camel(a->object->c_name),
-                                input ? "Input" : "");
+        ind(b, n), cg_sb_printf(b, "$ref: \"#/components/schemas/%s%s\"\n",
+                                camel(a->object->c_name), input ? "Input" : "");
         break;
     default:
         scalar_schema(b, a, n, input);
@@ -189,12 +199,14 @@ static void object_schema(cg_sb *b, const cg_object *o, bool input, bool top)
     ind(b, 6), cg_sb_puts(b, "additionalProperties: false\n");
     size_t nreq = 0;
     for (size_t i = 0; i < o->nfields; i++)
-        if ((input && o->fields[i]->required && !o->fields[i]->generate) || (!input && top && o->fields[i]->required))
+        if ((input && o->fields[i]->required && !o->fields[i]->generate) ||
+            (!input && top && o->fields[i]->required))
             nreq++;
     if (nreq) {
         ind(b, 6), cg_sb_puts(b, "required:\n");
         for (size_t i = 0; i < o->nfields; i++)
-            if ((input && o->fields[i]->required && !o->fields[i]->generate) || (!input && top && o->fields[i]->required))
+            if ((input && o->fields[i]->required && !o->fields[i]->generate) ||
+                (!input && top && o->fields[i]->required))
                 ind(b, 8), cg_sb_printf(b, "- %s\n", o->fields[i]->name);
     }
     ind(b, 6), cg_sb_puts(b, "properties:\n");
@@ -208,7 +220,8 @@ static void object_schema(cg_sb *b, const cg_object *o, bool input, bool top)
             !(a->generate == CG_GEN_VERSION && input))
             ind(b, 10), cg_sb_printf(b, "description: %s\n", yq(a->description));
         if (a->generate == CG_GEN_VERSION && input)
-            ind(b, 10), cg_sb_puts(b, "description: \"The version you read (optimistic concurrency); or send If-Match.\"\n");
+            ind(b, 10), cg_sb_puts(b, "description: \"The version you read (optimistic "
+                                      "concurrency); or send If-Match.\"\n");
         else if (a->generate && !input)
             ind(b, 10), cg_sb_puts(b, "readOnly: true\n");
         if (a->default_text && a->type != CG_OBJECT) {
@@ -240,7 +253,8 @@ static void error_responses(cg_sb *b, const char *const *codes, size_t n)
         {"400", "Malformed JSON, a wrong type, an unknown field, or a bad parameter"},
         {"404", "No such item or route"},
         {"405", "Method not allowed on this path (see the Allow header)"},
-        {"409", "Version conflict: someone else wrote first (error.current_version holds the latest)"},
+        {"409",
+         "Version conflict: someone else wrote first (error.current_version holds the latest)"},
         {"413", "Body too large"},
         {"415", "Body is not application/json"},
         {"422", "A field breaks a schema rule (required, min/max, length, pattern, enum)"},
@@ -266,14 +280,17 @@ static void error_responses(cg_sb *b, const char *const *codes, size_t n)
         error_responses(b, e_, sizeof e_ / sizeof *e_);                                            \
     } while (0)
 
-static void json_response(cg_sb *b, const char *code, const char *desc, const char *schema, bool etag)
+static void json_response(cg_sb *b, const char *code, const char *desc, const char *schema,
+                          bool etag)
 {
     ind(b, 8), cg_sb_printf(b, "\"%s\":\n", code);
     ind(b, 10), cg_sb_printf(b, "description: %s\n", yq(desc));
     if (etag) {
         ind(b, 10), cg_sb_puts(b, "headers:\n");
         ind(b, 12), cg_sb_puts(b, "ETag:\n");
-        ind(b, 14), cg_sb_puts(b, "description: \"The version, quoted; send it back in If-Match to update.\"\n");
+        ind(b, 14),
+            cg_sb_puts(
+                b, "description: \"The version, quoted; send it back in If-Match to update.\"\n");
         ind(b, 14), cg_sb_puts(b, "schema:\n");
         ind(b, 16), cg_sb_puts(b, "type: string\n");
     }
@@ -307,7 +324,8 @@ static void body(cg_sb *b, const char *schema)
 static void paging_params(cg_sb *b, const cg_table *t)
 {
     param(b, "limit", "query", false, "integer",
-          cg_fmt("Page size, 1 to %lld (default %lld).", (long long)t->page_max, (long long)t->page_default));
+          cg_fmt("Page size, 1 to %lld (default %lld).", (long long)t->page_max,
+                 (long long)t->page_default));
     param(b, "cursor", "query", false, "string", "The next_cursor of the previous page (opaque).");
 }
 
@@ -323,9 +341,13 @@ static void emit_paths(cg_sb *b, const cg_table *t)
             const cg_attr *lk = t->list_by->pk;
             ind(b, 4), cg_sb_puts(b, "get:\n");
             ind(b, 6), cg_sb_printf(b, "operationId: list%ss\n", E);
-            ind(b, 6), cg_sb_printf(b, "summary: %s\n", yq(cg_fmt("List by %s (index %s), in %s order", lk->name, t->list_by->name, t->list_by->sk ? t->list_by->sk->name : "key")));
+            ind(b, 6), cg_sb_printf(b, "summary: %s\n",
+                                    yq(cg_fmt("List by %s (index %s), in %s order", lk->name,
+                                              t->list_by->name,
+                                              t->list_by->sk ? t->list_by->sk->name : "key")));
             ind(b, 6), cg_sb_puts(b, "parameters:\n");
-            param(b, lk->name, "query", true, cg_key_type(lk->type) == 'N' ? "number" : "string", cg_fmt("Only items with this %s.", lk->name));
+            param(b, lk->name, "query", true, cg_key_type(lk->type) == 'N' ? "number" : "string",
+                  cg_fmt("Only items with this %s.", lk->name));
             paging_params(b, t);
             ind(b, 6), cg_sb_puts(b, "responses:\n");
             json_response(b, "200", "One page", cg_fmt("%sPage", E), false);
@@ -334,7 +356,9 @@ static void emit_paths(cg_sb *b, const cg_table *t)
         if (t->ops & CG_OP_CREATE) {
             ind(b, 4), cg_sb_puts(b, "post:\n");
             ind(b, 6), cg_sb_printf(b, "operationId: create%s\n", E);
-            ind(b, 6), cg_sb_printf(b, "summary: %s\n", yq(cg_fmt("Create a %s%s", t->entity, t->versioned ? " (version 1)" : "")));
+            ind(b, 6), cg_sb_printf(b, "summary: %s\n",
+                                    yq(cg_fmt("Create a %s%s", t->entity,
+                                              t->versioned ? " (version 1)" : "")));
             body(b, cg_fmt("%sInput", E));
             ind(b, 6), cg_sb_puts(b, "responses:\n");
             json_response(b, "201", "Created; Location names the new item", E, true);
@@ -353,9 +377,12 @@ static void emit_paths(cg_sb *b, const cg_table *t)
         if (t->ops & CG_OP_GET) {
             ind(b, 4), cg_sb_puts(b, "get:\n");
             ind(b, 6), cg_sb_printf(b, "operationId: get%s\n", E);
-            ind(b, 6), cg_sb_printf(b, "summary: %s\n", yq(cg_fmt("Get the %s%s", t->versioned ? "current " : "", t->entity)));
+            ind(b, 6),
+                cg_sb_printf(b, "summary: %s\n",
+                             yq(cg_fmt("Get the %s%s", t->versioned ? "current " : "", t->entity)));
             ind(b, 6), cg_sb_puts(b, "parameters:\n");
-            param(b, "consistent", "query", false, "boolean", "true: a strongly consistent read (bypasses DAX).");
+            param(b, "consistent", "query", false, "boolean",
+                  "true: a strongly consistent read (bypasses DAX).");
             ind(b, 6), cg_sb_puts(b, "responses:\n");
             json_response(b, "200", "The item", E, t->versioned);
             ERRS("400", "404", "429", "503");
@@ -363,7 +390,10 @@ static void emit_paths(cg_sb *b, const cg_table *t)
         if (t->ops & CG_OP_UPDATE) {
             ind(b, 4), cg_sb_puts(b, "put:\n");
             ind(b, 6), cg_sb_printf(b, "operationId: update%s\n", E);
-            ind(b, 6), cg_sb_printf(b, "summary: %s\n", yq(t->versioned ? "Replace the item, on the version you read (If-Match or the version field)" : "Replace the item"));
+            ind(b, 6), cg_sb_printf(b, "summary: %s\n",
+                                    yq(t->versioned ? "Replace the item, on the version you read "
+                                                      "(If-Match or the version field)"
+                                                    : "Replace the item"));
             if (t->versioned) {
                 ind(b, 6), cg_sb_puts(b, "parameters:\n");
                 param(b, "If-Match", "header", false, "string", "The ETag (version) you read.");
@@ -379,10 +409,15 @@ static void emit_paths(cg_sb *b, const cg_table *t)
         if (t->ops & CG_OP_DELETE) {
             ind(b, 4), cg_sb_puts(b, "delete:\n");
             ind(b, 6), cg_sb_printf(b, "operationId: delete%s\n", E);
-            ind(b, 6), cg_sb_printf(b, "summary: %s\n", yq(t->versioned ? "Delete the current item (the version history stays readable)" : "Delete the item"));
+            ind(b, 6),
+                cg_sb_printf(b, "summary: %s\n",
+                             yq(t->versioned
+                                    ? "Delete the current item (the version history stays readable)"
+                                    : "Delete the item"));
             if (t->versioned) {
                 ind(b, 6), cg_sb_puts(b, "parameters:\n");
-                param(b, "If-Match", "header", false, "string", "Delete only if this is still the current version.");
+                param(b, "If-Match", "header", false, "string",
+                      "Delete only if this is still the current version.");
             }
             ind(b, 6), cg_sb_puts(b, "responses:\n");
             ind(b, 8), cg_sb_puts(b, "\"204\":\n");
@@ -430,17 +465,22 @@ void cg_emit_openapi(cg_output *o, const char *out_dir, cg_table **tables, size_
     for (size_t i = 0; i < n; i++)
         if (tables[i]->has_api)
             cg_sb_printf(&b, " %s (%s)", tables[i]->file, tables[i]->table);
-    cg_sb_puts(&b, ". Errors are {\\\"error\\\": {\\\"code\\\", \\\"message\\\", \\\"field\\\"?}}.\"\n");
+    cg_sb_puts(
+        &b, ". Errors are {\\\"error\\\": {\\\"code\\\", \\\"message\\\", \\\"field\\\"?}}.\"\n");
     cg_sb_puts(&b, "paths:\n");
     for (size_t i = 0; i < n; i++)
         if (tables[i]->has_api)
             emit_paths(&b, tables[i]);
     cg_sb_puts(&b, "components:\n  schemas:\n");
-    cg_sb_puts(&b, "    Error:\n      type: object\n      required:\n        - error\n      properties:\n"
-                   "        error:\n          type: object\n          required:\n            - code\n            - message\n"
-                   "          properties:\n            code:\n              type: string\n"
-                   "            message:\n              type: string\n            field:\n              type: string\n"
-                   "            current_version:\n              type: integer\n              format: int64\n");
+    cg_sb_puts(
+        &b,
+        "    Error:\n      type: object\n      required:\n        - error\n      properties:\n"
+        "        error:\n          type: object\n          required:\n            - code\n         "
+        "   - message\n"
+        "          properties:\n            code:\n              type: string\n"
+        "            message:\n              type: string\n            field:\n              type: "
+        "string\n"
+        "            current_version:\n              type: integer\n              format: int64\n");
     for (size_t i = 0; i < n; i++) {
         const cg_table *t = tables[i];
         if (!t->has_api)
@@ -451,11 +491,15 @@ void cg_emit_openapi(cg_output *o, const char *out_dir, cg_table **tables, size_
         object_schema(&b, &t->item, true, true);
         const char *E = camel(t->entity);
         ind(&b, 4), cg_sb_printf(&b, "%sPage:\n", E);
-        cg_sb_printf(&b, "      type: object\n      required:\n        - items\n      properties:\n"
-                         "        items:\n          type: array\n          items:\n"
-                         "            $ref: \"#/components/schemas/%s\"\n"
-                         "        next_cursor:\n          type:\n            - string\n            - \"null\"\n"
-                         "          description: \"Pass as ?cursor= for the next page; null on the last page.\"\n", E);
+        cg_sb_printf(
+            &b,
+            "      type: object\n      required:\n        - items\n      properties:\n"
+            "        items:\n          type: array\n          items:\n"
+            "            $ref: \"#/components/schemas/%s\"\n"
+            "        next_cursor:\n          type:\n            - string\n            - \"null\"\n"
+            "          description: \"Pass as ?cursor= for the next page; null on the last "
+            "page.\"\n",
+            E);
     }
     cg_output_add(o, cg_fmt("%s/openapi.yaml", out_dir), &b);
 }

@@ -49,7 +49,10 @@ static char *q(const char *s) /* HCL string literal */
     return cg_sb_take(&b);
 }
 
-static char *qn(const char *s) { return s ? q(s) : cg_strdup("null"); }
+static char *qn(const char *s)
+{
+    return s ? q(s) : cg_strdup("null");
+}
 
 static void write_kvs(cg_sb *b, int indent, const kvs *k)
 {
@@ -216,7 +219,8 @@ static void emit_table_env(cg_output *o, const char *envs_dir, const cg_table *t
     put(&k, "hash_key", q(t->pk->attr));
     put(&k, "hash_key_type", cg_fmt("\"%c\"", cg_key_type(t->pk->type)));
     put(&k, "range_key", qn(t->sk ? t->sk->attr : NULL));
-    put(&k, "range_key_type", t->sk ? cg_fmt("\"%c\"", cg_key_type(t->sk->type)) : cg_strdup("null"));
+    put(&k, "range_key_type",
+        t->sk ? cg_fmt("\"%c\"", cg_key_type(t->sk->type)) : cg_strdup("null"));
 
     key_attr ka[64];
     size_t nka = 0;
@@ -251,9 +255,11 @@ static void emit_table_env(cg_output *o, const char *envs_dir, const cg_table *t
     put(&k, "read_capacity", cg_fmt("%lld", (long long)(e->provisioned ? e->read_capacity : 0)));
     put(&k, "write_capacity", cg_fmt("%lld", (long long)(e->provisioned ? e->write_capacity : 0)));
     put(&k, "autoscaling",
-        cg_fmt("{ enabled = %s, min_capacity = %lld, max_capacity = %lld, target_utilization = %lld }",
-               e->autoscaling ? "true" : "false", (long long)(e->autoscaling ? e->as_min : 0),
-               (long long)(e->autoscaling ? e->as_max : 0), (long long)(e->autoscaling ? e->as_target : 0)));
+        cg_fmt(
+            "{ enabled = %s, min_capacity = %lld, max_capacity = %lld, target_utilization = %lld }",
+            e->autoscaling ? "true" : "false", (long long)(e->autoscaling ? e->as_min : 0),
+            (long long)(e->autoscaling ? e->as_max : 0),
+            (long long)(e->autoscaling ? e->as_target : 0)));
     put(&k, "point_in_time_recovery", cg_strdup(e->pitr ? "true" : "false"));
     put(&k, "deletion_protection", cg_strdup(e->deletion_protection ? "true" : "false"));
     put(&k, "cache",
@@ -263,7 +269,8 @@ static void emit_table_env(cg_output *o, const char *envs_dir, const cg_table *t
                (long long)(t->has_cache ? t->query_ttl_ms : 300000)));
     put(&k, "dax",
         cg_fmt("{ node_type = %s, nodes = %lld, tls = %s }", q(e->has_dax ? e->dax_node_type : ""),
-               (long long)(e->has_dax ? e->dax_nodes : 0), e->has_dax && e->dax_tls ? "true" : "false"));
+               (long long)(e->has_dax ? e->dax_nodes : 0),
+               e->has_dax && e->dax_tls ? "true" : "false"));
     char *ddb[16], *dax[16];
     size_t nddb, ndax;
     actions(t, ddb, &nddb, dax, &ndax);
@@ -274,7 +281,8 @@ static void emit_table_env(cg_output *o, const char *envs_dir, const cg_table *t
     put(&k, "api_routes", str_list(routes, nroutes, 2, true));
 
     cg_sb f = {0};
-    cg_sb_printf(&f, "# " CG_BANNER_MARK " %s — do not edit\n# environment: %s\n", t->file, e->name);
+    cg_sb_printf(&f, "# " CG_BANNER_MARK " %s — do not edit\n# environment: %s\n", t->file,
+                 e->name);
     cg_sb_printf(&f, "table_%s = {\n", t->entity);
     write_kvs(&f, 2, &k);
     cg_sb_puts(&f, "}\n");
@@ -341,7 +349,9 @@ static void emit_env_decls(cg_output *o, const char *envs_dir, const char *env, 
         cg_sb_puts(&f, "}\n");
         put(&loc, t->entity, cg_fmt("var.table_%s", t->entity));
     }
-    cg_sb_puts(&f, "\nlocals {\n  # Every table of the schema, keyed by entity name.\n  dynagen_tables = {\n");
+    cg_sb_puts(
+        &f,
+        "\nlocals {\n  # Every table of the schema, keyed by entity name.\n  dynagen_tables = {\n");
     write_kvs(&f, 4, &loc);
     cg_sb_puts(&f, "  }\n}\n");
     cg_output_add(o, cg_fmt("%s/%s/dynagen_tables.tf", envs_dir, env), &f);

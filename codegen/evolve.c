@@ -70,7 +70,8 @@ void cg_emit_model_json(cg_output *o, const char *out_dir, const cg_table *t)
 {
     cg_sb b = {0};
     cg_sb_puts(&b, "{\"generated\": ");
-    js(&b, cg_fmt(CG_BANNER_MARK " %s — do not edit; dynagen compares the next schema with it", t->file));
+    js(&b, cg_fmt(CG_BANNER_MARK " %s — do not edit; dynagen compares the next schema with it",
+                  t->file));
     cg_sb_puts(&b, ",\n  \"source\": ");
     js(&b, t->file);
     cg_sb_puts(&b, ",\n  \"table\": ");
@@ -154,7 +155,8 @@ static char *jstr(yaml_document_t *d, yaml_node_t *m, const char *key)
     yaml_node_t *v = jget(d, m, key);
     if (!v || v->type != YAML_SCALAR_NODE)
         return NULL;
-    if (v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !strcmp((char *)v->data.scalar.value, "null"))
+    if (v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+        !strcmp((char *)v->data.scalar.value, "null"))
         return NULL;
     return cg_strdup((char *)v->data.scalar.value);
 }
@@ -225,7 +227,8 @@ static bool load_model(const char *path, old_model *m)
                 cg_sb inc = {0};
                 yaml_node_t *in = jget(&d, e, "include");
                 if (in && in->type == YAML_SEQUENCE_NODE)
-                    for (yaml_node_item_t *it = in->data.sequence.items.start; it < in->data.sequence.items.top; it++) {
+                    for (yaml_node_item_t *it = in->data.sequence.items.start;
+                         it < in->data.sequence.items.top; it++) {
                         yaml_node_t *s = yaml_document_get_node(&d, *it);
                         if (s && s->type == YAML_SCALAR_NODE)
                             cg_sb_printf(&inc, "%s,", (char *)s->data.scalar.value);
@@ -274,7 +277,8 @@ typedef struct verdicts {
     bool allow;
 } verdicts;
 
-static void destructive(verdicts *v, cg_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void destructive(verdicts *v, cg_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void destructive(verdicts *v, cg_loc loc, const char *fmt, ...)
 {
     va_list ap;
@@ -296,7 +300,8 @@ typedef struct flat {
     char *name, *attr;
 } flat;
 
-static void flatten(const cg_object *o, const char *prefix, const char *aprefix, flat *out, size_t *n, size_t max)
+static void flatten(const cg_object *o, const char *prefix, const char *aprefix, flat *out,
+                    size_t *n, size_t max)
 {
     for (size_t i = 0; i < o->nfields && *n < max; i++) {
         const cg_attr *a = o->fields[i];
@@ -333,20 +338,25 @@ static void compare(const old_model *m, const cg_table *t, verdicts *v)
 {
     const char *T = t->table;
     if (!streq(m->table, t->table))
-        destructive(v, t->table_loc, "renaming table %s to %s replaces the table and loses its data", m->table, t->table);
+        destructive(v, t->table_loc,
+                    "renaming table %s to %s replaces the table and loses its data", m->table,
+                    t->table);
     if (!key_eq(m->pk, t->pk))
-        destructive(v, t->pk_loc.line ? t->pk_loc : t->keys_loc,
-                    "changing the partition key of %s from %s to %s replaces the table and loses its data", T,
-                    old_key_desc(m->pk), key_desc(t->pk));
+        destructive(
+            v, t->pk_loc.line ? t->pk_loc : t->keys_loc,
+            "changing the partition key of %s from %s to %s replaces the table and loses its data",
+            T, old_key_desc(m->pk), key_desc(t->pk));
     if (!key_eq(m->sk, t->sk))
-        destructive(v, t->sk_loc.line ? t->sk_loc : t->keys_loc,
-                    "changing the sort key of %s from %s to %s replaces the table and loses its data", T,
-                    old_key_desc(m->sk), key_desc(t->sk));
+        destructive(
+            v, t->sk_loc.line ? t->sk_loc : t->keys_loc,
+            "changing the sort key of %s from %s to %s replaces the table and loses its data", T,
+            old_key_desc(m->sk), key_desc(t->sk));
     if (!streq(m->ttl, t->ttl ? t->ttl->attr : NULL)) {
         cg_loc l = t->ttl ? t->ttl_loc : t->table_loc;
         if (m->ttl)
-            destructive(v, l, "moving the TTL of %s from %s to %s: existing items stop expiring by %s%s", T, m->ttl,
-                        t->ttl ? t->ttl->attr : "none", m->ttl,
+            destructive(v, l,
+                        "moving the TTL of %s from %s to %s: existing items stop expiring by %s%s",
+                        T, m->ttl, t->ttl ? t->ttl->attr : "none", m->ttl,
                         t->ttl ? " and expire by the new attribute only where it is set" : "");
         else
             cg_note(l, "%s: TTL enabled on %s (safe)", T, t->ttl->attr);
@@ -360,9 +370,12 @@ static void compare(const old_model *m, const cg_table *t, verdicts *v)
                 nx = t->indexes[j];
         if (!nx) {
             if (ox->local)
-                destructive(v, t->table_loc, "removing local index %s replaces the table %s and loses its data", ox->name, T);
+                destructive(v, t->table_loc,
+                            "removing local index %s replaces the table %s and loses its data",
+                            ox->name, T);
             else
-                destructive(v, t->table_loc, "removing index %s of %s deletes it: queries by it fail", ox->name, T);
+                destructive(v, t->table_loc,
+                            "removing index %s of %s deletes it: queries by it fail", ox->name, T);
             continue;
         }
         cg_sb inc = {0};
@@ -374,9 +387,13 @@ static void compare(const old_model *m, const cg_table *t, verdicts *v)
         bool reproj = !streq(ox->projection, proj[nx->projection]) || !streq(ox->include, ninc);
         if (rekeyed || reproj) {
             if (nx->local || ox->local)
-                destructive(v, nx->loc, "changing local index %s replaces the table %s and loses its data", nx->name, T);
+                destructive(v, nx->loc,
+                            "changing local index %s replaces the table %s and loses its data",
+                            nx->name, T);
             else
-                destructive(v, nx->loc, "changing the %s of index %s deletes and rebuilds it: queries by it fail until the backfill ends",
+                destructive(v, nx->loc,
+                            "changing the %s of index %s deletes and rebuilds it: queries by it "
+                            "fail until the backfill ends",
                             rekeyed ? "keys" : "projection", nx->name);
         }
     }
@@ -388,7 +405,10 @@ static void compare(const old_model *m, const cg_table *t, verdicts *v)
         if (found)
             continue;
         if (nx->local)
-            destructive(v, nx->loc, "adding local index %s replaces the table %s and loses its data (LSIs exist only from table creation)", nx->name, T);
+            destructive(v, nx->loc,
+                        "adding local index %s replaces the table %s and loses its data (LSIs "
+                        "exist only from table creation)",
+                        nx->name, T);
         else
             cg_note(nx->loc, "new index %s (safe: DynamoDB builds it online)", nx->name);
     }
@@ -407,19 +427,30 @@ static void compare(const old_model *m, const cg_table *t, verdicts *v)
             for (size_t j = 0; j < ncur; j++)
                 renamed |= !strcmp(cur[j].attr, o->attr);
             if (!renamed)
-                cg_note(t->table_loc, "attribute %s removed (safe: existing data stays in the items and is ignored)", o->name);
+                cg_note(
+                    t->table_loc,
+                    "attribute %s removed (safe: existing data stays in the items and is ignored)",
+                    o->name);
             continue;
         }
         if (strcmp(c->attr, o->attr))
-            destructive(v, c->a->loc, "renaming the DynamoDB attribute of '%s' from %s to %s hides the data stored under %s", o->name, o->attr, c->attr, o->attr);
+            destructive(v, c->a->loc,
+                        "renaming the DynamoDB attribute of '%s' from %s to %s hides the data "
+                        "stored under %s",
+                        o->name, o->attr, c->attr, o->attr);
         if (!type_change_safe(o, c->a)) {
             const char *nt = cg_type_name(c->a->type);
             if (c->a->type == CG_DECIMAL && !strcmp(o->type, "decimal"))
-                destructive(v, c->a->type_loc, "lowering the scale of '%s' from %d to %d: existing values with more decimals no longer decode", o->name, o->scale, c->a->scale);
+                destructive(v, c->a->type_loc,
+                            "lowering the scale of '%s' from %d to %d: existing values with more "
+                            "decimals no longer decode",
+                            o->name, o->scale, c->a->scale);
             else
-                destructive(v, c->a->type_loc, "changing the type of '%s' from %s to %s: existing items no longer decode", o->name,
-                            o->elem ? cg_fmt("%s of %s", o->type, o->elem) : o->type,
-                            c->a->elem ? cg_fmt("%s of %s", nt, cg_type_name(c->a->elem->type)) : nt);
+                destructive(
+                    v, c->a->type_loc,
+                    "changing the type of '%s' from %s to %s: existing items no longer decode",
+                    o->name, o->elem ? cg_fmt("%s of %s", o->type, o->elem) : o->type,
+                    c->a->elem ? cg_fmt("%s of %s", nt, cg_type_name(c->a->elem->type)) : nt);
         }
     }
     for (size_t j = 0; j < ncur; j++) {
@@ -428,7 +459,9 @@ static void compare(const old_model *m, const cg_table *t, verdicts *v)
             found |= !strcmp(m->attrs[i].name, cur[j].name);
         if (!found) {
             if (cur[j].a->required && !cur[j].a->generate && !cur[j].a->default_text)
-                cg_note(cur[j].a->loc, "new attribute '%s' is required: existing items lack it until rewritten", cur[j].name);
+                cg_note(cur[j].a->loc,
+                        "new attribute '%s' is required: existing items lack it until rewritten",
+                        cur[j].name);
             else
                 cg_note(cur[j].a->loc, "new attribute '%s' (safe)", cur[j].name);
         }
@@ -467,7 +500,10 @@ int cg_check_evolution(const char *out_dir, cg_table **tables, size_t n, bool al
     for (size_t j = 0; j < nm; j++)
         if (!used[j]) {
             cg_loc l = {models[j].source, 0, 0};
-            destructive(&v, l, "table %s is no longer in the schema: Terraform would delete it and its data", models[j].table);
+            destructive(
+                &v, l,
+                "table %s is no longer in the schema: Terraform would delete it and its data",
+                models[j].table);
         }
     return v.destructive;
 }

@@ -16,33 +16,35 @@
 
 static void usage(FILE *f)
 {
-    fputs("dynagen " DYNAGEN_VERSION " — one YAML table model drives the C code and the infrastructure\n"
-          "\n"
-          "usage:\n"
-          "  dynagen check SCHEMA.yaml...\n"
-          "      Parse and validate the table models; report every error as file:line:col.\n"
-          "  dynagen generate SCHEMA.yaml... --out DIR [--tfvars ENVS_DIR | --no-tfvars] [--check]\n"
-          "      Write DIR/<table>.h and DIR/<table>.c for each table and, with --tfvars,\n"
-          "      ENVS_DIR/<env>/<table>.auto.tfvars and ENVS_DIR/<env>/dynagen_tables.tf.\n"
-          "      Nothing is written unless every schema is valid. Files are replaced\n"
-          "      atomically; generated files of tables that no longer exist are removed.\n"
-          "\n"
-          "options:\n"
-          "  --out DIR          directory for the generated C (required for generate)\n"
-          "  --tfvars DIR       Terraform environments directory (e.g. terraform/envs)\n"
-          "  --no-tfvars        do not emit Terraform variables (the default without --tfvars)\n"
-          "  --check            write nothing; exit 1 and list the files that are stale\n"
-          "  --allow-destructive  go on although the edit replaces or damages a deployed\n"
-          "                     table (changed key, removed or re-keyed index, renamed\n"
-          "                     table, moved TTL, incompatible type change); without it\n"
-          "                     generate stops and names each change\n"
-          "  -q, --quiet        print only errors\n"
-          "  -h, --help         this help\n"
-          "  --version          print the version\n"
-          "\n"
-          "exit status: 0 ok, 1 schema errors or stale files, 2 usage or I/O error\n"
-          "schema reference: README.md, section \"Schema reference\"\n",
-          f);
+    fputs(
+        "dynagen " DYNAGEN_VERSION
+        " — one YAML table model drives the C code and the infrastructure\n"
+        "\n"
+        "usage:\n"
+        "  dynagen check SCHEMA.yaml...\n"
+        "      Parse and validate the table models; report every error as file:line:col.\n"
+        "  dynagen generate SCHEMA.yaml... --out DIR [--tfvars ENVS_DIR | --no-tfvars] [--check]\n"
+        "      Write DIR/<table>.h and DIR/<table>.c for each table and, with --tfvars,\n"
+        "      ENVS_DIR/<env>/<table>.auto.tfvars and ENVS_DIR/<env>/dynagen_tables.tf.\n"
+        "      Nothing is written unless every schema is valid. Files are replaced\n"
+        "      atomically; generated files of tables that no longer exist are removed.\n"
+        "\n"
+        "options:\n"
+        "  --out DIR          directory for the generated C (required for generate)\n"
+        "  --tfvars DIR       Terraform environments directory (e.g. terraform/envs)\n"
+        "  --no-tfvars        do not emit Terraform variables (the default without --tfvars)\n"
+        "  --check            write nothing; exit 1 and list the files that are stale\n"
+        "  --allow-destructive  go on although the edit replaces or damages a deployed\n"
+        "                     table (changed key, removed or re-keyed index, renamed\n"
+        "                     table, moved TTL, incompatible type change); without it\n"
+        "                     generate stops and names each change\n"
+        "  -q, --quiet        print only errors\n"
+        "  -h, --help         this help\n"
+        "  --version          print the version\n"
+        "\n"
+        "exit status: 0 ok, 1 schema errors or stale files, 2 usage or I/O error\n"
+        "schema reference: README.md, section \"Schema reference\"\n",
+        f);
 }
 
 static int mkdirs(const char *path)
@@ -175,10 +177,12 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = true;
         } else if (a[0] == '-') {
-            static const char *const opts[] = {"--out", "--tfvars", "--no-tfvars", "--check", "--allow-destructive", "--quiet", "--help", "--version"};
+            static const char *const opts[] = {
+                "--out",   "--tfvars", "--no-tfvars", "--check", "--allow-destructive",
+                "--quiet", "--help",   "--version"};
             const char *s = cg_suggest(a, opts, sizeof opts / sizeof *opts);
-            fprintf(stderr, "dynagen: error: unknown option '%s'%s%s%s\n", a, s ? " (did you mean '" : "",
-                    s ? s : "", s ? "'?)" : "");
+            fprintf(stderr, "dynagen: error: unknown option '%s'%s%s%s\n", a,
+                    s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
             rc = 2;
             goto done;
         } else if (!cmd) {
@@ -194,12 +198,15 @@ int main(int argc, char **argv)
     }
     bool generate = !strcmp(cmd, "generate");
     if (!generate && strcmp(cmd, "check")) {
-        fprintf(stderr, "dynagen: error: unknown command '%s' (expected check or generate; see --help)\n", cmd);
+        fprintf(stderr,
+                "dynagen: error: unknown command '%s' (expected check or generate; see --help)\n",
+                cmd);
         rc = 2;
         goto done;
     }
     if (!nschemas) {
-        fprintf(stderr, "dynagen: error: no schema files given (e.g. dynagen %s schema/*.yaml)\n", cmd);
+        fprintf(stderr, "dynagen: error: no schema files given (e.g. dynagen %s schema/*.yaml)\n",
+                cmd);
         rc = 2;
         goto done;
     }
@@ -250,7 +257,8 @@ int main(int argc, char **argv)
         if (nerr2) {
             fprintf(stderr,
                     "dynagen: %d destructive change%s; nothing written (re-run with "
-                    "--allow-destructive to go on, e.g. make generate DYNAGEN_FLAGS=--allow-destructive)\n",
+                    "--allow-destructive to go on, e.g. make generate "
+                    "DYNAGEN_FLAGS=--allow-destructive)\n",
                     nd, nd == 1 ? "" : "s");
             rc = 1;
             goto done;
@@ -288,8 +296,8 @@ int main(int argc, char **argv)
             stale++;
         }
         if (stale) {
-            fprintf(stderr, "dynagen: %zu generated file%s out of date: run `make generate`\n", stale,
-                    stale == 1 ? " is" : "s are");
+            fprintf(stderr, "dynagen: %zu generated file%s out of date: run `make generate`\n",
+                    stale, stale == 1 ? " is" : "s are");
             rc = 1;
         } else if (!quiet) {
             printf("dynagen: %zu generated files are up to date\n", out.nfiles);

@@ -26,42 +26,48 @@ typedef enum cg_type {
     CG_OBJECT
 } cg_type;
 
-typedef enum cg_gen { CG_GEN_NONE = 0, CG_GEN_UUID, CG_GEN_VERSION, CG_GEN_CREATED, CG_GEN_UPDATED } cg_gen;
+typedef enum cg_gen {
+    CG_GEN_NONE = 0,
+    CG_GEN_UUID,
+    CG_GEN_VERSION,
+    CG_GEN_CREATED,
+    CG_GEN_UPDATED
+} cg_gen;
 
 typedef struct cg_attr cg_attr;
 typedef struct cg_object cg_object;
 
 struct cg_object {
-    char *c_name;  /* "product", "product_dimensions" */
+    char *c_name; /* "product", "product_dimensions" */
     cg_attr **fields;
     size_t nfields;
     cg_loc loc;
 };
 
 struct cg_attr {
-    char *name;    /* C / API name */
-    char *attr;    /* DynamoDB attribute name */
+    char *name; /* C / API name */
+    char *attr; /* DynamoDB attribute name */
     cg_type type;
-    cg_loc loc;    /* of the attribute's key */
+    cg_loc loc; /* of the attribute's key */
     cg_loc type_loc;
     char *description;
     bool required;
     bool has_min, has_max;
-    int64_t min, max;       /* integers, ttl (s), timestamp (ms), decimal (unscaled) */
-    double min_d, max_d;    /* double */
+    int64_t min, max;    /* integers, ttl (s), timestamp (ms), decimal (unscaled) */
+    double min_d, max_d; /* double */
     char *min_text, *max_text;
     int scale;
     uint32_t min_length, max_length, max_items;
     char *pattern;
     char **enum_values;
     size_t nenum;
-    char *default_text;     /* scalar default as written */
+    char *default_text; /* scalar default as written */
     cg_loc default_loc;
     cg_gen generate;
-    cg_attr *elem;          /* list item / map value / set item constraints */
-    cg_object *object;      /* object, or elem object */
+    cg_attr *elem;     /* list item / map value / set item constraints */
+    cg_object *object; /* object, or elem object */
     bool is_pk, is_sk, is_index_key;
-    int index;              /* position in its object */
+    int index; /* position in its object */
 };
 
 typedef enum cg_projection { CG_PROJ_ALL = 1, CG_PROJ_KEYS_ONLY, CG_PROJ_INCLUDE } cg_projection;
@@ -102,11 +108,11 @@ enum {
 };
 
 typedef struct cg_table {
-    const char *file;      /* schema path as given */
-    char *table;           /* DynamoDB table name */
+    const char *file; /* schema path as given */
+    char *table;      /* DynamoDB table name */
     cg_loc table_loc;
-    char *entity;          /* C entity name */
-    char *file_stem;       /* generated/<file_stem>.{h,c} */
+    char *entity;    /* C entity name */
+    char *file_stem; /* generated/<file_stem>.{h,c} */
     char *description;
     cg_object item;
     cg_attr *pk, *sk;

@@ -34,7 +34,10 @@ static cg_loc loc_of(ctx *c, yaml_node_t *n)
     return l;
 }
 
-static yaml_node_t *node_at(ctx *c, int idx) { return yaml_document_get_node(c->doc, idx); }
+static yaml_node_t *node_at(ctx *c, int idx)
+{
+    return yaml_document_get_node(c->doc, idx);
+}
 
 static const char *node_kind(yaml_node_t *n)
 {
@@ -282,11 +285,20 @@ static const struct {
     const char *name;
     cg_type type;
 } type_names[] = {
-    {"string", CG_STRING},         {"int32", CG_INT32},       {"int64", CG_INT64},
-    {"decimal", CG_DECIMAL},       {"double", CG_DOUBLE},     {"bool", CG_BOOL},
-    {"binary", CG_BINARY},         {"timestamp", CG_TIMESTAMP}, {"ttl", CG_TTL},
-    {"string_set", CG_STRING_SET}, {"number_set", CG_NUMBER_SET}, {"list", CG_LIST},
-    {"map", CG_MAP},               {"object", CG_OBJECT},
+    {"string", CG_STRING},
+    {"int32", CG_INT32},
+    {"int64", CG_INT64},
+    {"decimal", CG_DECIMAL},
+    {"double", CG_DOUBLE},
+    {"bool", CG_BOOL},
+    {"binary", CG_BINARY},
+    {"timestamp", CG_TIMESTAMP},
+    {"ttl", CG_TTL},
+    {"string_set", CG_STRING_SET},
+    {"number_set", CG_NUMBER_SET},
+    {"list", CG_LIST},
+    {"map", CG_MAP},
+    {"object", CG_OBJECT},
 };
 
 const char *cg_type_name(cg_type t)
@@ -320,7 +332,10 @@ static bool is_integer_type(cg_type t)
     return t == CG_INT32 || t == CG_INT64 || t == CG_TIMESTAMP || t == CG_TTL;
 }
 
-static bool is_scalar(cg_type t) { return t <= CG_TTL; }
+static bool is_scalar(cg_type t)
+{
+    return t <= CG_TTL;
+}
 
 static bool valid_attr_name(const char *s)
 {
@@ -340,9 +355,9 @@ static bool valid_table_name(const char *s)
 }
 
 static const char *const attr_keys[] = {
-    "name",       "type",  "required",  "min",      "max",    "min_length", "max_length",
-    "max_items",  "pattern", "enum",    "default",  "generate", "scale",    "description",
-    "items",      "values", "fields",
+    "name",       "type",        "required", "min",    "max",     "min_length",
+    "max_length", "max_items",   "pattern",  "enum",   "default", "generate",
+    "scale",      "description", "items",    "values", "fields",
 };
 
 static cg_object *parse_object(ctx *c, yaml_node_t *fields, const char *c_name, const char *what,
@@ -411,7 +426,8 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
                      "%s: DynamoDB attribute name must be 1 to 255 bytes", what);
         else if (!strncmp(dname, "_dg_", 4))
             cg_error(loc_of(c, get(c, spec, "name")),
-                     "%s: DynamoDB attribute names starting with _dg_ are reserved for dynagen", what);
+                     "%s: DynamoDB attribute names starting with _dg_ are reserved for dynagen",
+                     what);
         else
             a->attr = dname;
     }
@@ -419,23 +435,25 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
     if (get(c, spec, "required")) {
         get_bool(c, spec, "required", what, &a->required);
         if (is_elem)
-            cg_error(loc_of(c, get(c, spec, "required")), "%s: 'required' is not allowed on an element", what);
+            cg_error(loc_of(c, get(c, spec, "required")),
+                     "%s: 'required' is not allowed on an element", what);
     }
 
     /* type-specific keys */
-#define ONLY_FOR(key, cond, types)                                                               \
-    do {                                                                                       \
-        yaml_node_t *kn_ = key_node(c, spec, key);                                             \
-        if (kn_ && !(cond))                                                                    \
-            cg_error(loc_of(c, kn_), "%s: '%s' applies only to %s, not %s", what, key, types,  \
-                     cg_type_name(t));                                                         \
+#define ONLY_FOR(key, cond, types)                                                                 \
+    do {                                                                                           \
+        yaml_node_t *kn_ = key_node(c, spec, key);                                                 \
+        if (kn_ && !(cond))                                                                        \
+            cg_error(loc_of(c, kn_), "%s: '%s' applies only to %s, not %s", what, key, types,      \
+                     cg_type_name(t));                                                             \
     } while (0)
     ONLY_FOR("scale", t == CG_DECIMAL, "decimal");
     ONLY_FOR("pattern", t == CG_STRING, "string");
     ONLY_FOR("enum", t == CG_STRING, "string");
     ONLY_FOR("min_length", t == CG_STRING || t == CG_BINARY, "string and binary");
     ONLY_FOR("max_length", t == CG_STRING || t == CG_BINARY, "string and binary");
-    ONLY_FOR("max_items", t >= CG_STRING_SET && t <= CG_MAP, "string_set, number_set, list and map");
+    ONLY_FOR("max_items", t >= CG_STRING_SET && t <= CG_MAP,
+             "string_set, number_set, list and map");
     ONLY_FOR("min", is_integer_type(t) || t == CG_DECIMAL || t == CG_DOUBLE, "numbers");
     ONLY_FOR("max", is_integer_type(t) || t == CG_DECIMAL || t == CG_DOUBLE, "numbers");
     ONLY_FOR("items", t == CG_LIST || t == CG_STRING_SET || t == CG_NUMBER_SET, "list and sets");
@@ -447,7 +465,8 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
     if (t == CG_DECIMAL) {
         int64_t sc = 2;
         if (!get(c, spec, "scale"))
-            cg_error(a->type_loc, "%s: decimal needs a 'scale' (digits after the point, 0..18)", what);
+            cg_error(a->type_loc, "%s: decimal needs a 'scale' (digits after the point, 0..18)",
+                     what);
         else
             get_int(c, spec, "scale", what, 0, 18, &sc);
         a->scale = (int)sc;
@@ -458,7 +477,8 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
     if (get_int(c, spec, "max_length", what, 1, 400 * 1024, &v))
         a->max_length = (uint32_t)v;
     if (a->min_length && a->max_length && a->min_length > a->max_length)
-        cg_error(loc_of(c, get(c, spec, "min_length")), "%s: min_length is larger than max_length", what);
+        cg_error(loc_of(c, get(c, spec, "min_length")), "%s: min_length is larger than max_length",
+                 what);
     if (get_int(c, spec, "max_items", what, 1, 100000, &v))
         a->max_items = (uint32_t)v;
 
@@ -490,10 +510,13 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
         }
         if (!ok) {
             if (too_precise)
-                cg_error(loc_of(c, bn), "%s: '%s' has more decimal places than scale %d", what, key, a->scale);
+                cg_error(loc_of(c, bn), "%s: '%s' has more decimal places than scale %d", what, key,
+                         a->scale);
             else
                 cg_error(loc_of(c, bn), "%s: '%s' must be %s", what, key,
-                         t == CG_DECIMAL ? "a decimal number" : t == CG_DOUBLE ? "a number" : "an integer");
+                         t == CG_DECIMAL  ? "a decimal number"
+                         : t == CG_DOUBLE ? "a number"
+                                          : "an integer");
             continue;
         }
         if (which) {
@@ -502,8 +525,7 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
             a->has_min = true, a->min = iv, a->min_d = dv, a->min_text = cg_strdup(s);
         }
     }
-    if (a->has_min && a->has_max &&
-        (t == CG_DOUBLE ? a->min_d > a->max_d : a->min > a->max))
+    if (a->has_min && a->has_max && (t == CG_DOUBLE ? a->min_d > a->max_d : a->min > a->max))
         cg_error(loc_of(c, get(c, spec, "min")), "%s: min is larger than max", what);
 
     yaml_node_t *pn = get(c, spec, "pattern");
@@ -518,7 +540,8 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
             if (rc) {
                 char msg[256];
                 regerror(rc, &re, msg, sizeof msg);
-                cg_error(loc_of(c, pn), "%s: invalid pattern: %s (POSIX extended regular expression)", what, msg);
+                cg_error(loc_of(c, pn),
+                         "%s: invalid pattern: %s (POSIX extended regular expression)", what, msg);
             } else {
                 regfree(&re);
                 a->pattern = cg_strdup(s);
@@ -527,7 +550,8 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
     }
     yaml_node_t *en = get(c, spec, "enum");
     if (en && t == CG_STRING) {
-        if (en->type != YAML_SEQUENCE_NODE || en->data.sequence.items.top == en->data.sequence.items.start) {
+        if (en->type != YAML_SEQUENCE_NODE ||
+            en->data.sequence.items.top == en->data.sequence.items.start) {
             cg_error(loc_of(c, en), "%s: 'enum' must be a non-empty list of strings", what);
         } else {
             size_t n = (size_t)(en->data.sequence.items.top - en->data.sequence.items.start);
@@ -560,15 +584,20 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
         } else if (!g) {
             const char *sg = s ? cg_suggest(s, gens, N_ELEMS(gens)) : NULL;
             if (sg)
-                cg_error(loc_of(c, gn), "%s: unknown generate '%s' (did you mean '%s'?)", what, s, sg);
+                cg_error(loc_of(c, gn), "%s: unknown generate '%s' (did you mean '%s'?)", what, s,
+                         sg);
             else
-                cg_error(loc_of(c, gn), "%s: 'generate' must be one of uuid, version, created, updated", what);
+                cg_error(loc_of(c, gn),
+                         "%s: 'generate' must be one of uuid, version, created, updated", what);
         } else if (g == CG_GEN_UUID && t != CG_STRING) {
-            cg_error(loc_of(c, gn), "%s: generate: uuid needs type string, not %s", what, cg_type_name(t));
+            cg_error(loc_of(c, gn), "%s: generate: uuid needs type string, not %s", what,
+                     cg_type_name(t));
         } else if (g == CG_GEN_VERSION && t != CG_INT64 && t != CG_INT32) {
-            cg_error(loc_of(c, gn), "%s: generate: version needs type int64 or int32, not %s", what, cg_type_name(t));
+            cg_error(loc_of(c, gn), "%s: generate: version needs type int64 or int32, not %s", what,
+                     cg_type_name(t));
         } else if ((g == CG_GEN_CREATED || g == CG_GEN_UPDATED) && t != CG_TIMESTAMP) {
-            cg_error(loc_of(c, gn), "%s: generate: %s needs type timestamp, not %s", what, s, cg_type_name(t));
+            cg_error(loc_of(c, gn), "%s: generate: %s needs type timestamp, not %s", what, s,
+                     cg_type_name(t));
         } else {
             a->generate = g;
         }
@@ -603,23 +632,33 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
                 else
                     a->elem = parse_attr(c, "[]", NULL, in, a->name, true, depth + 1);
                 if (a->elem && !(is_scalar(a->elem->type) || a->elem->type == CG_OBJECT)) {
-                    cg_error(a->elem->type_loc, "%s: list items must be a scalar type or an object, not %s", what, cg_type_name(a->elem->type));
+                    cg_error(a->elem->type_loc,
+                             "%s: list items must be a scalar type or an object, not %s", what,
+                             cg_type_name(a->elem->type));
                     a->elem = NULL;
                 }
                 if (a->elem && a->elem->type == CG_OBJECT && !a->elem->object)
                     a->elem = NULL;
             } else { /* set: constraints on members, type implied */
-                static const char *const set_item_keys[] = {"max_length", "min_length", "pattern", "enum", "min", "max", "description"};
-                if (check_map(c, in, cg_fmt("%s items", what), set_item_keys, N_ELEMS(set_item_keys))) {
+                static const char *const set_item_keys[] = {
+                    "max_length", "min_length", "pattern", "enum", "min", "max", "description"};
+                if (check_map(c, in, cg_fmt("%s items", what), set_item_keys,
+                              N_ELEMS(set_item_keys))) {
                     if (t == CG_NUMBER_SET) {
                         yaml_node_t *bad = key_node(c, in, "max_length");
-                        if (!bad) bad = key_node(c, in, "min_length");
-                        if (!bad) bad = key_node(c, in, "pattern");
-                        if (!bad) bad = key_node(c, in, "enum");
-                        if (!bad) bad = key_node(c, in, "min");
-                        if (!bad) bad = key_node(c, in, "max");
+                        if (!bad)
+                            bad = key_node(c, in, "min_length");
+                        if (!bad)
+                            bad = key_node(c, in, "pattern");
+                        if (!bad)
+                            bad = key_node(c, in, "enum");
+                        if (!bad)
+                            bad = key_node(c, in, "min");
+                        if (!bad)
+                            bad = key_node(c, in, "max");
                         if (bad)
-                            cg_error(loc_of(c, bad), "%s: number_set items take no constraints", what);
+                            cg_error(loc_of(c, bad), "%s: number_set items take no constraints",
+                                     what);
                     } else {
                         /* reuse the string attribute parser on a synthetic spec */
                         cg_attr *e = cg_alloc(sizeof *e);
@@ -628,8 +667,10 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
                         e->type = CG_STRING;
                         e->loc = loc_of(c, in);
                         int64_t lv;
-                        if (get_int(c, in, "max_length", what, 1, 400 * 1024, &lv)) e->max_length = (uint32_t)lv;
-                        if (get_int(c, in, "min_length", what, 0, 400 * 1024, &lv)) e->min_length = (uint32_t)lv;
+                        if (get_int(c, in, "max_length", what, 1, 400 * 1024, &lv))
+                            e->max_length = (uint32_t)lv;
+                        if (get_int(c, in, "min_length", what, 0, 400 * 1024, &lv))
+                            e->min_length = (uint32_t)lv;
                         yaml_node_t *ipn = get(c, in, "pattern");
                         if (ipn) {
                             const char *s = scalar_of(ipn);
@@ -644,7 +685,8 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
                         if (key_node(c, in, "min") || key_node(c, in, "max"))
                             cg_error(loc_of(c, in), "%s: string_set items take no min/max", what);
                         if (get(c, in, "enum"))
-                            cg_error(loc_of(c, get(c, in, "enum")), "%s: enum on set items is not supported; use a pattern", what);
+                            cg_error(loc_of(c, get(c, in, "enum")),
+                                     "%s: enum on set items is not supported; use a pattern", what);
                         a->elem = e;
                     }
                 }
@@ -660,7 +702,9 @@ static cg_attr *parse_attr(ctx *c, const char *name, yaml_node_t *keynode, yaml_
             else
                 a->elem = parse_attr(c, "[]", NULL, vn, a->name, true, depth + 1);
             if (a->elem && !(is_scalar(a->elem->type) || a->elem->type == CG_OBJECT)) {
-                cg_error(a->elem->type_loc, "%s: map values must be a scalar type or an object, not %s", what, cg_type_name(a->elem->type));
+                cg_error(a->elem->type_loc,
+                         "%s: map values must be a scalar type or an object, not %s", what,
+                         cg_type_name(a->elem->type));
                 a->elem = NULL;
             }
             if (a->elem && a->elem->type == CG_OBJECT && !a->elem->object)
@@ -691,8 +735,10 @@ static cg_object *parse_object(ctx *c, yaml_node_t *fields, const char *c_name, 
     if (n == 0)
         cg_error(o->loc, "%s: needs at least one field", what);
     if (n > 64)
-        cg_error(o->loc, "%s: %zu fields; at most 64 are supported per object (presence mask)", what, n);
-    for (yaml_node_pair_t *p = fields->data.mapping.pairs.start; p < fields->data.mapping.pairs.top; p++) {
+        cg_error(o->loc, "%s: %zu fields; at most 64 are supported per object (presence mask)",
+                 what, n);
+    for (yaml_node_pair_t *p = fields->data.mapping.pairs.start; p < fields->data.mapping.pairs.top;
+         p++) {
         yaml_node_t *k = node_at(c, p->key);
         yaml_node_t *v = node_at(c, p->value);
         const char *name = scalar_of(k);
@@ -706,10 +752,15 @@ static cg_object *parse_object(ctx *c, yaml_node_t *fields, const char *c_name, 
             continue; /* reported by check_map */
         bool broken = false;
         if (!cg_is_c_identifier(name)) {
-            cg_error(loc_of(c, k), "attribute '%s': names must be lower_snake_case C identifiers (a-z, 0-9, _); use 'name:' for the DynamoDB attribute name", name);
+            cg_error(loc_of(c, k),
+                     "attribute '%s': names must be lower_snake_case C identifiers (a-z, 0-9, _); "
+                     "use 'name:' for the DynamoDB attribute name",
+                     name);
             broken = true;
         } else if (cg_is_c_keyword(name)) {
-            cg_error(loc_of(c, k), "attribute '%s': '%s' is reserved in C; pick another name and set 'name: %s'", name, name, name);
+            cg_error(loc_of(c, k),
+                     "attribute '%s': '%s' is reserved in C; pick another name and set 'name: %s'",
+                     name, name, name);
             broken = true;
         }
         if (broken) {
@@ -730,7 +781,8 @@ static cg_object *parse_object(ctx *c, yaml_node_t *fields, const char *c_name, 
         a->loc = loc_of(c, k);
         for (size_t i = 0; i < o->nfields; i++)
             if (!strcmp(o->fields[i]->attr, a->attr)) {
-                cg_error(a->loc, "attribute '%s': DynamoDB name '%s' is already used by '%s'", a->name, a->attr, o->fields[i]->name);
+                cg_error(a->loc, "attribute '%s': DynamoDB name '%s' is already used by '%s'",
+                         a->name, a->attr, o->fields[i]->name);
                 cg_note(o->fields[i]->loc, "'%s' defined here", o->fields[i]->name);
             }
         a->index = (int)o->nfields;
@@ -765,7 +817,8 @@ static cg_attr *ref_attr(ctx *c, yaml_node_t *n, const char *what, const char *r
             names[i] = c->t->item.fields[i]->name;
         const char *sg = cg_suggest(s, names, c->t->item.nfields);
         if (sg)
-            cg_error(loc_of(c, n), "%s: %s '%s' is not an attribute (did you mean '%s'?)", what, role, s, sg);
+            cg_error(loc_of(c, n), "%s: %s '%s' is not an attribute (did you mean '%s'?)", what,
+                     role, s, sg);
         else
             cg_error(loc_of(c, n), "%s: %s '%s' is not an attribute", what, role, s);
     }
@@ -775,7 +828,9 @@ static cg_attr *ref_attr(ctx *c, yaml_node_t *n, const char *what, const char *r
 static void check_key_attr(ctx *c, cg_attr *a, yaml_node_t *n, const char *what, const char *role)
 {
     if (a && !cg_key_type(a->type))
-        cg_error(loc_of(c, n), "%s: %s '%s' has type %s; key attributes must be string, a number type or binary", what, role, a->name, cg_type_name(a->type));
+        cg_error(loc_of(c, n),
+                 "%s: %s '%s' has type %s; key attributes must be string, a number type or binary",
+                 what, role, a->name, cg_type_name(a->type));
 }
 
 static void check_default(ctx *c, cg_attr *a)
@@ -793,7 +848,8 @@ static void check_default(ctx *c, cg_attr *a)
             for (size_t i = 0; i < a->nenum; i++)
                 ok |= !strcmp(a->enum_values[i], s);
             if (!ok)
-                cg_error(a->default_loc, "attribute '%s': default '%s' is not one of its enum values", a->name, s);
+                cg_error(a->default_loc,
+                         "attribute '%s': default '%s' is not one of its enum values", a->name, s);
         }
         if (a->max_length && strlen(s) > a->max_length)
             cg_error(a->default_loc, "attribute '%s': default is longer than max_length", a->name);
@@ -801,7 +857,8 @@ static void check_default(ctx *c, cg_attr *a)
             regex_t re;
             if (!regcomp(&re, cg_fmt("^(%s)$", a->pattern), REG_EXTENDED | REG_NOSUB)) {
                 if (regexec(&re, s, 0, NULL, 0))
-                    cg_error(a->default_loc, "attribute '%s': default '%s' does not match its pattern", a->name, s);
+                    cg_error(a->default_loc,
+                             "attribute '%s': default '%s' does not match its pattern", a->name, s);
                 regfree(&re);
             }
         }
@@ -810,13 +867,15 @@ static void check_default(ctx *c, cg_attr *a)
     case CG_INT64:
     case CG_TTL:
         if (!parse_int_text(s, &iv) || (a->type == CG_INT32 && (iv < INT32_MIN || iv > INT32_MAX)))
-            cg_error(a->default_loc, "attribute '%s': default '%s' is not a valid %s", a->name, s, cg_type_name(a->type));
+            cg_error(a->default_loc, "attribute '%s': default '%s' is not a valid %s", a->name, s,
+                     cg_type_name(a->type));
         else if ((a->has_min && iv < a->min) || (a->has_max && iv > a->max))
             cg_error(a->default_loc, "attribute '%s': default %s is outside min/max", a->name, s);
         break;
     case CG_DECIMAL:
         if (!parse_decimal_text(s, a->scale, &iv, &tp))
-            cg_error(a->default_loc, "attribute '%s': default '%s' is not a decimal with scale %d", a->name, s, a->scale);
+            cg_error(a->default_loc, "attribute '%s': default '%s' is not a decimal with scale %d",
+                     a->name, s, a->scale);
         else if ((a->has_min && iv < a->min) || (a->has_max && iv > a->max))
             cg_error(a->default_loc, "attribute '%s': default %s is outside min/max", a->name, s);
         break;
@@ -832,7 +891,10 @@ static void check_default(ctx *c, cg_attr *a)
             cg_error(a->default_loc, "attribute '%s': default must be true or false", a->name);
         break;
     default:
-        cg_error(a->default_loc, "attribute '%s': defaults are supported for string, int32, int64, decimal, double, bool and ttl", a->name);
+        cg_error(a->default_loc,
+                 "attribute '%s': defaults are supported for string, int32, int64, decimal, "
+                 "double, bool and ttl",
+                 a->name);
         break;
     }
 }
@@ -871,7 +933,8 @@ static void parse_indexes(ctx *c, yaml_node_t *in)
         ix->name = cg_strdup(name);
         ix->loc = loc_of(c, k);
         if (!valid_table_name(name))
-            cg_error(ix->loc, "%s: index names must be 3 to 255 characters of a-z, A-Z, 0-9, _, -, .", what);
+            cg_error(ix->loc,
+                     "%s: index names must be 3 to 255 characters of a-z, A-Z, 0-9, _, -, .", what);
         if (!check_map(c, v, what, index_keys, N_ELEMS(index_keys)))
             continue;
         const char *ty = scalar_of(get(c, v, "type"));
@@ -893,7 +956,8 @@ static void parse_indexes(ctx *c, yaml_node_t *in)
         if (ix->local) {
             nlsi++;
             if (pn && ix->pk && t->pk && ix->pk != t->pk)
-                cg_error(loc_of(c, pn), "%s: a local index shares the table's partition key '%s'", what, t->pk->name);
+                cg_error(loc_of(c, pn), "%s: a local index shares the table's partition key '%s'",
+                         what, t->pk->name);
             ix->pk = t->pk;
             if (!sn)
                 cg_error(ix->loc, "%s: a local index needs a 'sort' key", what);
@@ -913,18 +977,25 @@ static void parse_indexes(ctx *c, yaml_node_t *in)
         else if (!strcmp(proj, "include"))
             ix->projection = CG_PROJ_INCLUDE;
         else
-            cg_error(loc_of(c, get(c, v, "projection")), "%s: projection must be all, keys_only or include", what);
+            cg_error(loc_of(c, get(c, v, "projection")),
+                     "%s: projection must be all, keys_only or include", what);
         if (ix->projection == CG_PROJ_INCLUDE) {
-            if (!incl || incl->type != YAML_SEQUENCE_NODE || incl->data.sequence.items.top == incl->data.sequence.items.start) {
-                cg_error(ix->loc, "%s: projection include needs a non-empty 'include' list of attributes", what);
+            if (!incl || incl->type != YAML_SEQUENCE_NODE ||
+                incl->data.sequence.items.top == incl->data.sequence.items.start) {
+                cg_error(ix->loc,
+                         "%s: projection include needs a non-empty 'include' list of attributes",
+                         what);
             } else {
-                size_t ni = (size_t)(incl->data.sequence.items.top - incl->data.sequence.items.start);
+                size_t ni =
+                    (size_t)(incl->data.sequence.items.top - incl->data.sequence.items.start);
                 ix->include = cg_alloc(ni * sizeof(cg_attr *));
                 for (size_t i = 0; i < ni; i++) {
                     yaml_node_t *e = node_at(c, incl->data.sequence.items.start[i]);
                     cg_attr *a = ref_attr(c, e, what, "include");
                     if (a && (a == t->pk || a == t->sk || a == ix->pk || a == ix->sk))
-                        cg_error(loc_of(c, e), "%s: '%s' is a key attribute; keys are always projected", what, a->name);
+                        cg_error(loc_of(c, e),
+                                 "%s: '%s' is a key attribute; keys are always projected", what,
+                                 a->name);
                     else if (a)
                         ix->include[ix->ninclude++] = a;
                 }
@@ -976,7 +1047,8 @@ static void parse_cache(ctx *c, yaml_node_t *cn)
     }
     if (t->reads_dax && !t->writes_dax)
         cg_warning(loc_of(c, get(c, cn, "writes")),
-                   "cache: reads go through DAX but writes do not: DAX's item cache will serve stale items until item_ttl (write-through keeps it coherent)");
+                   "cache: reads go through DAX but writes do not: DAX's item cache will serve "
+                   "stale items until item_ttl (write-through keeps it coherent)");
     for (int w = 0; w < 2; w++) {
         const char *key = w ? "query_ttl" : "item_ttl";
         yaml_node_t *n = get(c, cn, key);
@@ -1009,18 +1081,23 @@ static void parse_api(ctx *c, yaml_node_t *an)
     } else {
         bool ok = path[0] == '/' && path[1];
         for (const char *p = path + 1; ok && *p; p++) /* ok: path[0] is not the NUL */
-            if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' || *p == '_' || *p == '/'))
+            if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-' ||
+                  *p == '_' || *p == '/'))
                 ok = false;
         if (!ok || path[strlen(path) - 1] == '/')
-            cg_error(loc_of(c, pn), "api: path must look like /products (lower case, no trailing slash, no parameters)");
+            cg_error(loc_of(c, pn), "api: path must look like /products (lower case, no trailing "
+                                    "slash, no parameters)");
         t->api_path = cg_strdup(path);
     }
-    static const char *const ops[] = {"create", "get", "update", "delete", "list", "versions", "get_version"};
+    static const char *const ops[] = {"create", "get",      "update",     "delete",
+                                      "list",   "versions", "get_version"};
     yaml_node_t *on = get(c, an, "operations");
     if (!on || on->type != YAML_SEQUENCE_NODE) {
-        cg_error(on ? loc_of(c, on) : t->api_loc, "api: 'operations' must be a list of %s", "create, get, update, delete, list, versions, get_version");
+        cg_error(on ? loc_of(c, on) : t->api_loc, "api: 'operations' must be a list of %s",
+                 "create, get, update, delete, list, versions, get_version");
     } else {
-        for (yaml_node_item_t *it = on->data.sequence.items.start; it < on->data.sequence.items.top; it++) {
+        for (yaml_node_item_t *it = on->data.sequence.items.start; it < on->data.sequence.items.top;
+             it++) {
             yaml_node_t *e = node_at(c, *it);
             const char *s = scalar_of(e);
             unsigned bit = 0;
@@ -1030,7 +1107,8 @@ static void parse_api(ctx *c, yaml_node_t *an)
             if (!bit) {
                 const char *sg = s ? cg_suggest(s, ops, N_ELEMS(ops)) : NULL;
                 if (sg)
-                    cg_error(loc_of(c, e), "api: unknown operation '%s' (did you mean '%s'?)", s ? s : "", sg);
+                    cg_error(loc_of(c, e), "api: unknown operation '%s' (did you mean '%s'?)",
+                             s ? s : "", sg);
                 else
                     cg_error(loc_of(c, e), "api: unknown operation '%s'", s ? s : "");
             } else if (t->ops & bit) {
@@ -1054,7 +1132,8 @@ static void parse_api(ctx *c, yaml_node_t *an)
         if (!(t->ops & CG_OP_LIST))
             cg_error(loc_of(c, ln), "api: list_by given but operation 'list' is not enabled");
     } else if (t->ops & CG_OP_LIST) {
-        cg_error(t->api_loc, "api: operation 'list' needs 'list_by: <global index>' (dynagen never generates a table scan)");
+        cg_error(t->api_loc, "api: operation 'list' needs 'list_by: <global index>' (dynagen never "
+                             "generates a table scan)");
     }
     yaml_node_t *ps = get(c, an, "page_size");
     if (ps) {
@@ -1075,7 +1154,9 @@ static void parse_envs(ctx *c, yaml_node_t *en)
         return;
     size_t n = (size_t)(en->data.mapping.pairs.top - en->data.mapping.pairs.start);
     t->envs = cg_alloc((n ? n : 1) * sizeof(cg_env *));
-    static const char *const keys[] = {"billing", "read_capacity", "write_capacity", "autoscaling", "pitr", "deletion_protection", "dax"};
+    static const char *const keys[] = {"billing",     "read_capacity", "write_capacity",
+                                       "autoscaling", "pitr",          "deletion_protection",
+                                       "dax"};
     for (yaml_node_pair_t *p = en->data.mapping.pairs.start; p < en->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
         const char *name = scalar_of(k);
@@ -1089,7 +1170,10 @@ static void parse_envs(ctx *c, yaml_node_t *en)
         for (const char *q = name; *q; q++)
             nameok &= islower((unsigned char)*q) || isdigit((unsigned char)*q) || *q == '-';
         if (!nameok)
-            cg_error(e->loc, "%s: environment names are lower case letters, digits and '-' (e.g. dev, staging, prod)", what);
+            cg_error(e->loc,
+                     "%s: environment names are lower case letters, digits and '-' (e.g. dev, "
+                     "staging, prod)",
+                     what);
         if (!check_map(c, v, what, keys, N_ELEMS(keys)))
             continue;
         const char *billing = scalar_of(get(c, v, "billing"));
@@ -1098,25 +1182,30 @@ static void parse_envs(ctx *c, yaml_node_t *en)
         else if (!strcmp(billing, "provisioned"))
             e->provisioned = true;
         else
-            cg_error(loc_of(c, get(c, v, "billing")), "%s: billing must be on_demand or provisioned", what);
+            cg_error(loc_of(c, get(c, v, "billing")),
+                     "%s: billing must be on_demand or provisioned", what);
         bool hr = get_int(c, v, "read_capacity", what, 1, 1000000, &e->read_capacity);
         bool hw = get_int(c, v, "write_capacity", what, 1, 1000000, &e->write_capacity);
         if (e->provisioned && (!hr || !hw))
-            cg_error(e->loc, "%s: provisioned billing needs read_capacity and write_capacity", what);
+            cg_error(e->loc, "%s: provisioned billing needs read_capacity and write_capacity",
+                     what);
         if (!e->provisioned && (get(c, v, "read_capacity") || get(c, v, "write_capacity")))
-            cg_error(loc_of(c, get(c, v, "read_capacity") ? get(c, v, "read_capacity") : get(c, v, "write_capacity")),
+            cg_error(loc_of(c, get(c, v, "read_capacity") ? get(c, v, "read_capacity")
+                                                          : get(c, v, "write_capacity")),
                      "%s: read_capacity/write_capacity need billing: provisioned", what);
         yaml_node_t *as = get(c, v, "autoscaling");
         if (as) {
             if (as->type == YAML_SCALAR_NODE) {
                 bool b;
                 if (parse_bool_node(c, as, what, "autoscaling", &b) && b)
-                    cg_error(loc_of(c, as), "%s: autoscaling: give { min, max, target_utilization }", what);
+                    cg_error(loc_of(c, as),
+                             "%s: autoscaling: give { min, max, target_utilization }", what);
             } else {
                 static const char *const ak[] = {"min", "max", "target_utilization"};
                 if (check_map(c, as, cg_fmt("%s autoscaling", what), ak, 3)) {
                     e->autoscaling = true;
-                    e->as_min = e->read_capacity < e->write_capacity ? e->read_capacity : e->write_capacity;
+                    e->as_min =
+                        e->read_capacity < e->write_capacity ? e->read_capacity : e->write_capacity;
                     e->as_max = e->as_min * 10;
                     e->as_target = 70;
                     get_int(c, as, "min", what, 1, 1000000, &e->as_min);
@@ -1140,14 +1229,18 @@ static void parse_envs(ctx *c, yaml_node_t *en)
                 if (!e->dax_node_type)
                     cg_error(loc_of(c, dn), "%s: dax needs node_type (e.g. dax.t3.small)", what);
                 else if (strncmp(e->dax_node_type, "dax.", 4))
-                    cg_error(loc_of(c, get(c, dn, "node_type")), "%s: dax node_type must start with 'dax.' (e.g. dax.r5.large)", what);
+                    cg_error(loc_of(c, get(c, dn, "node_type")),
+                             "%s: dax node_type must start with 'dax.' (e.g. dax.r5.large)", what);
                 e->dax_nodes = 1;
                 get_int(c, dn, "nodes", what, 1, 11, &e->dax_nodes);
                 get_bool(c, dn, "tls", what, &e->dax_tls);
             }
         }
         if ((t->reads_dax || t->writes_dax) && !e->has_dax)
-            cg_error(e->loc, "%s: the cache policy uses DAX, so this environment needs 'dax: { node_type, nodes }'", what);
+            cg_error(e->loc,
+                     "%s: the cache policy uses DAX, so this environment needs 'dax: { node_type, "
+                     "nodes }'",
+                     what);
         for (size_t i = 0; i < t->nenvs; i++)
             if (!strcmp(t->envs[i]->name, e->name)) {
                 e = NULL; /* duplicate key, reported by check_map */
@@ -1158,7 +1251,9 @@ static void parse_envs(ctx *c, yaml_node_t *en)
     }
 }
 
-static const char *const top_keys[] = {"table", "entity", "description", "keys", "attributes", "ttl", "versioning", "indexes", "cache", "api", "environments"};
+static const char *const top_keys[] = {"table",      "entity", "description", "keys",
+                                       "attributes", "ttl",    "versioning",  "indexes",
+                                       "cache",      "api",    "environments"};
 
 static void parse_table(ctx *c, yaml_node_t *root)
 {
@@ -1171,7 +1266,10 @@ static void parse_table(ctx *c, yaml_node_t *root)
     if (!t->table)
         cg_error(t->table_loc, "schema: missing 'table' (the DynamoDB table name)");
     else if (!valid_table_name(t->table))
-        cg_error(t->table_loc, "table '%s': DynamoDB table names are 3 to 255 characters of a-z, A-Z, 0-9, _, -, .", t->table);
+        cg_error(
+            t->table_loc,
+            "table '%s': DynamoDB table names are 3 to 255 characters of a-z, A-Z, 0-9, _, -, .",
+            t->table);
     yaml_node_t *en = get(c, root, "entity");
     t->entity = get_string(c, root, "entity", "schema");
     if (!t->entity)
@@ -1233,14 +1331,20 @@ static void parse_table(ctx *c, yaml_node_t *root)
         t->ttl_loc = loc_of(c, ttl);
         t->ttl = ref_attr(c, ttl, "ttl", "attribute");
         if (t->ttl && t->ttl->type != CG_TTL)
-            cg_error(t->ttl_loc, "ttl: attribute '%s' has type %s; the TTL attribute must have type ttl (epoch seconds)", t->ttl->name, cg_type_name(t->ttl->type));
+            cg_error(t->ttl_loc,
+                     "ttl: attribute '%s' has type %s; the TTL attribute must have type ttl (epoch "
+                     "seconds)",
+                     t->ttl->name, cg_type_name(t->ttl->type));
         if (t->ttl && (t->ttl->is_pk || t->ttl->is_sk))
             cg_error(t->ttl_loc, "ttl: a key attribute cannot be the TTL attribute");
     }
     for (size_t i = 0; i < t->item.nfields; i++) {
         cg_attr *a = t->item.fields[i];
         if (a->type == CG_TTL && a != t->ttl)
-            cg_warning(a->loc, "attribute '%s' has type ttl but is not the table's 'ttl:'; DynamoDB will not expire items by it", a->name);
+            cg_warning(a->loc,
+                       "attribute '%s' has type ttl but is not the table's 'ttl:'; DynamoDB will "
+                       "not expire items by it",
+                       a->name);
     }
 
     /* versioning */
@@ -1255,19 +1359,25 @@ static void parse_table(ctx *c, yaml_node_t *root)
             if (!sk)
                 cg_error(t->versioning_loc, "versioning: needs 'sort_key'");
             else if (sk != t->sk)
-                cg_error(loc_of(c, skn), "versioning: sort_key '%s' must be the table's sort key", sk->name);
+                cg_error(loc_of(c, skn), "versioning: sort_key '%s' must be the table's sort key",
+                         sk->name);
             else if (sk->generate != CG_GEN_VERSION)
-                cg_error(loc_of(c, skn ? skn : vn), "versioning: sort key '%s' needs 'generate: version'", sk->name);
+                cg_error(loc_of(c, skn ? skn : vn),
+                         "versioning: sort key '%s' needs 'generate: version'", sk->name);
             t->current_version = 0;
             get_int(c, vn, "current", "versioning", INT32_MIN, INT32_MAX, &t->current_version);
             if (t->current_version > 0)
-                cg_error(loc_of(c, get(c, vn, "current")), "versioning: current must be 0 or negative (versions count up from 1)");
+                cg_error(loc_of(c, get(c, vn, "current")),
+                         "versioning: current must be 0 or negative (versions count up from 1)");
         }
     }
     for (size_t i = 0; i < t->item.nfields; i++) {
         cg_attr *a = t->item.fields[i];
         if (a->generate == CG_GEN_VERSION && !(t->versioned && a == t->sk))
-            cg_error(a->loc, "attribute '%s': generate: version needs 'versioning' with this attribute as the sort key", a->name);
+            cg_error(a->loc,
+                     "attribute '%s': generate: version needs 'versioning' with this attribute as "
+                     "the sort key",
+                     a->name);
     }
 
     yaml_node_t *in = get(c, root, "indexes");
@@ -1320,7 +1430,9 @@ static cg_table *load(const char *path, FILE *f, const unsigned char *data, size
     }
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!root) {
-        cg_error(floc, "empty schema: expected a mapping with table, entity, keys, attributes, environments");
+        cg_error(
+            floc,
+            "empty schema: expected a mapping with table, entity, keys, attributes, environments");
     } else {
         yaml_document_t extra;
         if (yaml_parser_load(&parser, &extra)) {
@@ -1367,10 +1479,14 @@ void cg_check_project(cg_table **tables, size_t n)
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++) {
             if (!strcmp(tables[i]->table, tables[j]->table))
-                cg_error(tables[i]->table_loc, "table '%s' is also defined in %s", tables[i]->table, tables[j]->file);
+                cg_error(tables[i]->table_loc, "table '%s' is also defined in %s", tables[i]->table,
+                         tables[j]->file);
             else if (!strcmp(tables[i]->file_stem, tables[j]->file_stem))
-                cg_error(tables[i]->table_loc, "table '%s' would generate the same file names as '%s' (%s)", tables[i]->table, tables[j]->table, tables[j]->file);
+                cg_error(tables[i]->table_loc,
+                         "table '%s' would generate the same file names as '%s' (%s)",
+                         tables[i]->table, tables[j]->table, tables[j]->file);
             if (!strcmp(tables[i]->entity, tables[j]->entity))
-                cg_error(tables[i]->table_loc, "entity '%s' is also used by %s", tables[i]->entity, tables[j]->file);
+                cg_error(tables[i]->table_loc, "entity '%s' is also used by %s", tables[i]->entity,
+                         tables[j]->file);
         }
 }

@@ -40,7 +40,10 @@ char *cg_strndup(const char *s, size_t n)
     return p;
 }
 
-char *cg_strdup(const char *s) { return cg_strndup(s, strlen(s)); }
+char *cg_strdup(const char *s)
+{
+    return cg_strndup(s, strlen(s));
+}
 
 char *cg_fmt(const char *fmt, ...)
 {
@@ -84,7 +87,10 @@ void cg_sb_putn(cg_sb *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-void cg_sb_puts(cg_sb *b, const char *s) { cg_sb_putn(b, s, strlen(s)); }
+void cg_sb_puts(cg_sb *b, const char *s)
+{
+    cg_sb_putn(b, s, strlen(s));
+}
 
 void cg_sb_vprintf(cg_sb *b, const char *fmt, va_list ap)
 {
@@ -173,7 +179,10 @@ void cg_note(cg_loc loc, const char *fmt, ...)
     va_end(ap);
 }
 
-int cg_error_count(void) { return nerrors; }
+int cg_error_count(void)
+{
+    return nerrors;
+}
 
 void cg_diag_reset(void)
 {
@@ -275,12 +284,12 @@ bool cg_is_c_identifier(const char *s)
 bool cg_is_c_keyword(const char *s)
 {
     static const char *const kw[] = {
-        "auto",     "break",    "case",     "char",     "const",    "continue", "default",
-        "do",       "double",   "else",     "enum",     "extern",   "float",    "for",
-        "goto",     "if",       "inline",   "int",      "long",     "register", "restrict",
-        "return",   "short",    "signed",   "sizeof",   "static",   "struct",   "switch",
-        "typedef",  "union",    "unsigned", "void",     "volatile", "while",    "bool",
-        "true",     "false",    "present",  "errno",    "assert",   "offsetof", "_Bool",
+        "auto",    "break",  "case",     "char",   "const",    "continue", "default",
+        "do",      "double", "else",     "enum",   "extern",   "float",    "for",
+        "goto",    "if",     "inline",   "int",    "long",     "register", "restrict",
+        "return",  "short",  "signed",   "sizeof", "static",   "struct",   "switch",
+        "typedef", "union",  "unsigned", "void",   "volatile", "while",    "bool",
+        "true",    "false",  "present",  "errno",  "assert",   "offsetof", "_Bool",
     };
     for (size_t i = 0; i < sizeof kw / sizeof *kw; i++)
         if (!strcmp(s, kw[i]))

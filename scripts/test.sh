@@ -4,6 +4,7 @@
 # Suites:
 #   unit (release) and unit (ASan+UBSan): the cmocka binaries tests/unit/test_*.c
 #   check-generated: generated/ and the tfvars are fresh
+#   format-check: the hand-written C is as `make format` leaves it
 #   tests/suites/*.sh: each prints, as its last line, "<name>: N passed, M failed"
 #     (a suite that cannot run prints "SKIPPED: <why>" and "<name>: 0 passed, 0 failed")
 set -uo pipefail
@@ -70,6 +71,18 @@ if make --no-print-directory check-generated >"$LOG_DIR/check-generated.log" 2>&
 else
   cat "$LOG_DIR/check-generated.log" | tail -20
   add check-generated 0 1
+fi
+
+stage "hand-written C is clang-formatted (make format)"
+if ! command -v clang-format >/dev/null; then
+  echo "SKIPPED: clang-format is not installed"
+elif make --no-print-directory format-check >"$LOG_DIR/format-check.log" 2>&1; then
+  echo "ok   make format-check"
+  add format-check 1 0
+else
+  grep -m10 'error:' "$LOG_DIR/format-check.log"
+  echo "FAIL make format-check: run make format"
+  add format-check 0 1
 fi
 
 for suite in tests/suites/*.sh; do

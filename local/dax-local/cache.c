@@ -11,8 +11,8 @@
 #include <time.h>
 
 typedef struct entry {
-    struct entry *hnext;        /* hash chain */
-    struct entry *prev, *next;  /* LRU list: head = most recent */
+    struct entry *hnext;       /* hash chain */
+    struct entry *prev, *next; /* LRU list: head = most recent */
     uint64_t hash;
     uint8_t *key;
     size_t klen;
@@ -261,8 +261,8 @@ void dl_cache_stats_json(dl_cache *c, dg_buf *out)
                   "{\"hits\":%llu,\"misses\":%llu,\"evictions\":%llu,\"expirations\":%llu,"
                   "\"entries\":%zu,\"bytes\":%zu,\"ttl_ms\":%lld,\"max_entries\":%zu}",
                   (unsigned long long)c->hits, (unsigned long long)c->misses,
-                  (unsigned long long)c->evictions, (unsigned long long)c->expirations,
-                  c->entries, c->bytes, (long long)c->ttl_ms, c->max_entries);
+                  (unsigned long long)c->evictions, (unsigned long long)c->expirations, c->entries,
+                  c->bytes, (long long)c->ttl_ms, c->max_entries);
     pthread_mutex_unlock(&c->mu);
 }
 

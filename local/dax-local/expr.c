@@ -142,15 +142,24 @@ static const char *cmp_op(uint64_t code)
 static const char *fn_name(uint64_t code)
 {
     switch (code) {
-    case 11: return "attribute_exists";
-    case 12: return "attribute_not_exists";
-    case 13: return "attribute_type";
-    case 14: return "begins_with";
-    case 15: return "contains";
-    case 16: return "size";
-    case 23: return "if_not_exists";
-    case 24: return "list_append";
-    default: return NULL;
+    case 11:
+        return "attribute_exists";
+    case 12:
+        return "attribute_not_exists";
+    case 13:
+        return "attribute_type";
+    case 14:
+        return "begins_with";
+    case 15:
+        return "contains";
+    case 16:
+        return "size";
+    case 23:
+        return "if_not_exists";
+    case 24:
+        return "list_append";
+    default:
+        return NULL;
     }
 }
 
@@ -277,7 +286,11 @@ static int emit_update(dctx *d, dg_buf *text)
             rc = rc < 0 ? rc : bad(d, "truncated");
             break;
         }
-        dg_buf *tgt = code == 19 ? &set : code == 20 ? &add : code == 21 ? &del : code == 22 ? &rem : NULL;
+        dg_buf *tgt = code == 19   ? &set
+                      : code == 20 ? &add
+                      : code == 21 ? &del
+                      : code == 22 ? &rem
+                                   : NULL;
         if (!tgt || (code == 22 ? m != 2 : m != 3)) {
             rc = bad(d, "update action");
             break;
@@ -293,10 +306,21 @@ static int emit_update(dctx *d, dg_buf *text)
     }
     if (rc == 0) {
         const char *sep = "";
-        if (set.len) { dg_buf_printf(text, "%sSET %s", sep, set.data); sep = " "; }
-        if (rem.len) { dg_buf_printf(text, "%sREMOVE %s", sep, rem.data); sep = " "; }
-        if (add.len) { dg_buf_printf(text, "%sADD %s", sep, add.data); sep = " "; }
-        if (del.len) { dg_buf_printf(text, "%sDELETE %s", sep, del.data); }
+        if (set.len) {
+            dg_buf_printf(text, "%sSET %s", sep, set.data);
+            sep = " ";
+        }
+        if (rem.len) {
+            dg_buf_printf(text, "%sREMOVE %s", sep, rem.data);
+            sep = " ";
+        }
+        if (add.len) {
+            dg_buf_printf(text, "%sADD %s", sep, add.data);
+            sep = " ";
+        }
+        if (del.len) {
+            dg_buf_printf(text, "%sDELETE %s", sep, del.data);
+        }
     }
     dg_buf_free(&set);
     dg_buf_free(&add);

@@ -58,8 +58,8 @@
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 
-#include "dynagen/codec_util.h"
 #include "dynagen/aws.h"
+#include "dynagen/codec_util.h"
 #include "dynagen/ddb.h"
 
 /* ------------------------------------------------------------------ config & state */
@@ -2618,8 +2618,8 @@ int main(int argc, char **argv)
                     busy = 1;
                     break;
                 }
-                logf_("--port %d --nodes %d: node %d would need port %d (> 65535)", g.port,
-                      g.nodes, i + 1, port);
+                logf_("--port %d --nodes %d: node %d would need port %d (> 65535)", g.port, g.nodes,
+                      i + 1, port);
                 return 1;
             }
             lfd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

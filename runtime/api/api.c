@@ -12,7 +12,10 @@
 
 /* ---------------------------------------------------------------- small helpers */
 
-static const dg_object_desc *item_desc(const dg_api_table *t) { return t->store.t->item; }
+static const dg_object_desc *item_desc(const dg_api_table *t)
+{
+    return t->store.t->item;
+}
 
 static void *new_item(const dg_api_table *t, dg_arena *a)
 {
@@ -21,8 +24,9 @@ static void *new_item(const dg_api_table *t, dg_arena *a)
 
 static int bad_request(dg_http_response *res, const dg_error *err)
 {
-    return dg_http_error(res, 400, "bad_request", err->message, err->field[0] ? err->field : NULL) ? DG_ENOMEM
-                                                                                                  : 0;
+    return dg_http_error(res, 400, "bad_request", err->message, err->field[0] ? err->field : NULL)
+               ? DG_ENOMEM
+               : 0;
 }
 
 /* A schema rule broken by a well-formed body: 422. A remote service's
@@ -38,8 +42,8 @@ static int rejected(const dg_http_request *req, dg_http_response *res, const dg_
 }
 
 /* Set field idx of obj from its text form (a path or query parameter). */
-static int set_from_text(const dg_object_desc *d, int32_t idx, void *obj, const char *text, dg_arena *a,
-                         dg_error *err)
+static int set_from_text(const dg_object_desc *d, int32_t idx, void *obj, const char *text,
+                         dg_arena *a, dg_error *err)
 {
     const dg_field_desc *f = &d->fields[idx];
     void *v = (char *)obj + f->offset;
@@ -76,7 +80,8 @@ static int set_from_text(const dg_object_desc *d, int32_t idx, void *obj, const 
 }
 
 /* The key object for the {id} path parameter. */
-static int key_from_path(dg_api_table *t, const dg_http_request *req, void **out, dg_arena *a, dg_error *err)
+static int key_from_path(dg_api_table *t, const dg_http_request *req, void **out, dg_arena *a,
+                         dg_error *err)
 {
     const char *id = dg_http_param(req, "id");
     void *k = new_item(t, a);
@@ -99,8 +104,8 @@ static void key_text(dg_api_table *t, const void *obj, dg_buf *out)
         const dg_str *s = v;
         for (size_t i = 0; i < s->len; i++) {
             unsigned char c = (unsigned char)s->ptr[i];
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                c == '_' || c == '.' || c == '~')
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_' || c == '.' || c == '~')
                 dg_buf_putc(out, (char)c);
             else
                 dg_buf_printf(out, "%%%02X", c);
@@ -140,7 +145,8 @@ static void set_etag(dg_api_table *t, dg_http_response *res, const void *obj)
 }
 
 /* One item as the response body. */
-static int item_response(dg_api_table *t, dg_http_response *res, int status, const void *obj, dg_error *err)
+static int item_response(dg_api_table *t, dg_http_response *res, int status, const void *obj,
+                         dg_error *err)
 {
     dg_buf b = DG_BUF_INIT;
     int rc = dg_json_marshal(item_desc(t), obj, &b, err);
@@ -152,7 +158,8 @@ static int item_response(dg_api_table *t, dg_http_response *res, int status, con
     return rc;
 }
 
-static int page_response(dg_api_table *t, dg_http_response *res, const dg_store_page *pg, dg_error *err)
+static int page_response(dg_api_table *t, dg_http_response *res, const dg_store_page *pg,
+                         dg_error *err)
 {
     dg_buf b = DG_BUF_INIT;
     int rc = 0;
@@ -160,7 +167,8 @@ static int page_response(dg_api_table *t, dg_http_response *res, const dg_store_
     for (size_t i = 0; i < pg->count && !rc; i++) {
         if (i)
             dg_buf_putc(&b, ',');
-        rc = dg_json_marshal(item_desc(t), (const char *)pg->items + i * item_desc(t)->size, &b, err);
+        rc = dg_json_marshal(item_desc(t), (const char *)pg->items + i * item_desc(t)->size, &b,
+                             err);
     }
     dg_buf_puts(&b, "],\"next_cursor\":");
     if (pg->next_cursor)
@@ -220,7 +228,8 @@ static int if_match(const dg_http_request *req, int64_t *v, dg_error *err)
     if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
         s++, n -= 2;
     if (dg_int_parse(s, n, 0, INT64_MAX, v, "If-Match", NULL))
-        return dg_error_set(err, DG_EINVAL, "If-Match", "If-Match must be the ETag you read, e.g. \"3\"");
+        return dg_error_set(err, DG_EINVAL, "If-Match",
+                            "If-Match must be the ETag you read, e.g. \"3\"");
     return 0;
 }
 
@@ -298,13 +307,14 @@ int dg_api_update(dg_api_table *t, const dg_http_request *req, dg_http_response 
         return bad_request(res, &err);
     if (t->def->init)
         t->def->init(obj);
-    if (dg_json_unmarshal(d, (const char *)req->body, req->body_len, DG_DECODE_ALLOW_READONLY, obj, a, &err))
+    if (dg_json_unmarshal(d, (const char *)req->body, req->body_len, DG_DECODE_ALLOW_READONLY, obj,
+                          a, &err))
         return bad_request(res, &err);
     /* read-only fields: only the version (the one the caller read) may be sent */
     for (uint32_t i = 0; i < d->field_count; i++) {
         const dg_field_desc *f = &d->fields[i];
-        if ((f->flags & DG_F_READONLY) && f->generate != DG_GEN_VERSION && dg_is_present(d, obj, i) &&
-            (int32_t)i != td->partition_field) {
+        if ((f->flags & DG_F_READONLY) && f->generate != DG_GEN_VERSION &&
+            dg_is_present(d, obj, i) && (int32_t)i != td->partition_field) {
             dg_error_set(&err, DG_EINVAL, f->name, "%s: read-only, set by the service", f->name);
             return bad_request(res, &err);
         }
@@ -319,7 +329,8 @@ int dg_api_update(dg_api_table *t, const dg_http_request *req, dg_http_response 
         dg_buf_free(&x);
         dg_buf_free(&y);
         if (!same) {
-            dg_error_set(&err, DG_EINVAL, pf->name, "%s: differs from the id in the path", pf->name);
+            dg_error_set(&err, DG_EINVAL, pf->name, "%s: differs from the id in the path",
+                         pf->name);
             return bad_request(res, &err);
         }
     }
@@ -337,9 +348,10 @@ int dg_api_update(dg_api_table *t, const dg_http_request *req, dg_http_response 
             return bad_request(res, &err);
         }
         if (r == 1 && !in_body) {
-            dg_http_error(res, 428, "precondition_required",
-                          "send the version you read: an If-Match header with its ETag, or the version field",
-                          d->fields[td->sort_field].name);
+            dg_http_error(
+                res, 428, "precondition_required",
+                "send the version you read: an If-Match header with its ETag, or the version field",
+                d->fields[td->sort_field].name);
             return 0;
         }
         if (r == 0) {
@@ -405,10 +417,12 @@ int dg_api_list(dg_api_table *t, const dg_http_request *req, dg_http_response *r
     int limit;
     if (!k)
         return DG_ENOMEM;
-    if (set_from_text(item_desc(t), ix->partition_field, k, v, a, &err) || parse_limit(t, req, &limit, &err))
+    if (set_from_text(item_desc(t), ix->partition_field, k, v, a, &err) ||
+        parse_limit(t, req, &limit, &err))
         return bad_request(res, &err);
     dg_store_page pg;
-    int rc = dg_store_query_index(&t->store, ix, k, dg_http_query(req, "cursor"), limit, true, &pg, a, &err);
+    int rc = dg_store_query_index(&t->store, ix, k, dg_http_query(req, "cursor"), limit, true, &pg,
+                                  a, &err);
     if (rc == DG_EINVAL && !err.type[0])
         return bad_request(res, &err);
     if (rc)
@@ -426,7 +440,8 @@ int dg_api_list_versions(dg_api_table *t, const dg_http_request *req, dg_http_re
     if (key_from_path(t, req, &k, a, &err) || parse_limit(t, req, &limit, &err))
         return bad_request(res, &err);
     dg_store_page pg;
-    int rc = dg_store_list_versions(&t->store, k, dg_http_query(req, "cursor"), limit, &pg, a, &err);
+    int rc =
+        dg_store_list_versions(&t->store, k, dg_http_query(req, "cursor"), limit, &pg, a, &err);
     if (rc == DG_EINVAL && !err.type[0])
         return bad_request(res, &err);
     if (rc)
@@ -516,7 +531,10 @@ static int app_init(void *ctx, void **app, dg_error *err)
     return dg_api_app_new(m->defs, m->n, (dg_api_app **)app, err);
 }
 
-static void app_destroy(void *app) { dg_api_app_destroy(app); }
+static void app_destroy(void *app)
+{
+    dg_api_app_destroy(app);
+}
 
 /* Give the DynamoDB client the invocation's deadline, less a margin to answer. */
 static void on_request(void *app, const dg_http_request *req)

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -68,7 +68,8 @@ static void crc_init(void)
     }
     for (int t = 1; t < 8; t++)
         for (int i = 0; i < 256; i++)
-            crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xFFu];
+            crc_table[t][i] =
+                (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xFFu];
 }
 
 uint32_t dg_aws_crc32(const void *data, size_t len)
@@ -155,8 +156,8 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *ud, void *sock
         h->nfds++;
         h->fds[i].fd = s;
     }
-    h->fds[i].events = (short)(((what & CURL_POLL_IN) ? POLLIN : 0) |
-                               ((what & CURL_POLL_OUT) ? POLLOUT : 0));
+    h->fds[i].events =
+        (short)(((what & CURL_POLL_IN) ? POLLIN : 0) | ((what & CURL_POLL_OUT) ? POLLOUT : 0));
     h->fds[i].revents = 0;
     return 0;
 }
@@ -255,7 +256,8 @@ int dg_aws_http_new(const dg_aws_http_options *opts, dg_aws_http **out, dg_error
     SETOPT(CURLOPT_TCP_NODELAY, 1L);
     SETOPT(CURLOPT_TCP_KEEPALIVE, 1L);
     SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
-    SETOPT(CURLOPT_CONNECTTIMEOUT_MS, opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 1000L);
+    SETOPT(CURLOPT_CONNECTTIMEOUT_MS,
+           opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : 1000L);
     /* "" disables proxies, including the ones named by http_proxy & co. */
     SETOPT(CURLOPT_PROXY, opts->proxy != NULL ? opts->proxy : "");
     /* Without a proxy, no_proxy / NO_PROXY cannot change anything: say so, or
@@ -494,7 +496,7 @@ static CURLcode run_transfer(dg_aws_http *h)
 }
 
 int dg_aws_http_post(dg_aws_http *h, const dg_aws_http_request *req, dg_aws_http_response *resp,
-                 dg_aws_http_failure *failure, dg_error *err)
+                     dg_aws_http_failure *failure, dg_error *err)
 {
     *failure = DG_AWS_HTTP_NOT_SENT;
     dg_buf_reset(&resp->body);

@@ -37,14 +37,14 @@ typedef struct dg_aws_http_request {
 } dg_aws_http_request;
 
 typedef struct dg_aws_http_response {
-    long status;      /* HTTP status, 0 when no response */
-    dg_buf body;      /* response body (NUL-terminated when non-empty) */
-    bool has_crc32;   /* the response carried x-amz-crc32 */
-    uint32_t crc32;   /* its value */
+    long status;         /* HTTP status, 0 when no response */
+    dg_buf body;         /* response body (NUL-terminated when non-empty) */
+    bool has_crc32;      /* the response carried x-amz-crc32 */
+    uint32_t crc32;      /* its value */
     char request_id[80]; /* x-amzn-RequestId, or "" */
-    int resends;      /* times libcurl sent the request again by itself (a reused
-                         connection that died without an answer): the earlier
-                         copy may have been applied */
+    int resends;         /* times libcurl sent the request again by itself (a reused
+                            connection that died without an answer): the earlier
+                            copy may have been applied */
 } dg_aws_http_response;
 
 /* What a failed exchange (no usable response) tells the caller. */
@@ -68,7 +68,7 @@ void dg_aws_http_response_clean_up(dg_aws_http_response *r);
  * elapsed) or DG_ETOOBIG, with *failure saying whether the request may have
  * been applied. resp is reset first. */
 int dg_aws_http_post(dg_aws_http *h, const dg_aws_http_request *req, dg_aws_http_response *resp,
-                 dg_aws_http_failure *failure, dg_error *err);
+                     dg_aws_http_failure *failure, dg_error *err);
 
 /* CRC-32 (IEEE 802.3, the x-amz-crc32 checksum DynamoDB sends). */
 uint32_t dg_aws_crc32(const void *data, size_t len);

@@ -301,7 +301,7 @@ static int canonical_path(dg_buf *out, const char *path, dg_error *err)
     size_t cap = n / 2 + 2;
     size_t seg_local[64];
     size_t *seg = cap * 2 <= sizeof seg_local / sizeof seg_local[0] ? seg_local
-                                                                     : malloc(cap * 2 * sizeof *seg);
+                                                                    : malloc(cap * 2 * sizeof *seg);
     if (seg == NULL)
         return oom(err);
     size_t count = 0;
@@ -485,8 +485,8 @@ static int canonical_headers(dg_buf *out, dg_buf *signed_list, const dg_aws_head
     hentry hs_local[16];
     char names_local[512];
     size_t names_used = 0;
-    hentry *hs = count <= sizeof hs_local / sizeof hs_local[0] ? hs_local
-                                                              : calloc(count, sizeof *hs);
+    hentry *hs =
+        count <= sizeof hs_local / sizeof hs_local[0] ? hs_local : calloc(count, sizeof *hs);
     if (hs == NULL)
         return oom(err);
     size_t m = 0;
@@ -698,9 +698,8 @@ int dg_sigv4_signing_key(const char *secret_access_key, const char *date8, const
     return rc;
 }
 
-static int signature_ctx(EVP_MD_CTX *ctx, const uint8_t signing_key[32],
-                         const char *string_to_sign, size_t sts_len,
-                         char out[DG_SIGV4_HEX_LEN + 1], dg_error *err)
+static int signature_ctx(EVP_MD_CTX *ctx, const uint8_t signing_key[32], const char *string_to_sign,
+                         size_t sts_len, char out[DG_SIGV4_HEX_LEN + 1], dg_error *err)
 {
     uint8_t mac[32];
     if (hmac_sha256_ctx(ctx, signing_key, 32, sts_len ? string_to_sign : "", sts_len, mac) != 0)
@@ -906,7 +905,8 @@ int dg_sigv4_sign(const dg_sigv4_params *params, const dg_sigv4_request *req, dg
         EVP_MD_CTX_free(ctx);
         return oom(err);
     }
-    if (payload_hash == NULL && sha256_hex_ctx(ctx, req->body, req->body_len, out->payload_hash) != 0) {
+    if (payload_hash == NULL &&
+        sha256_hex_ctx(ctx, req->body, req->body_len, out->payload_hash) != 0) {
         if (all != local)
             free(all);
         EVP_MD_CTX_free(ctx);

@@ -138,7 +138,8 @@ int dg_base64url_decode(const char *s, size_t n, dg_arena *a, dg_bytes *out, con
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (c == '+' || c == '/' || c == '=')
-            return dg_error_set(err, DG_EINVAL, field, "%s: not base64url", field ? field : "value");
+            return dg_error_set(err, DG_EINVAL, field, "%s: not base64url",
+                                field ? field : "value");
         t[i] = c == '-' ? '+' : c == '_' ? '/' : c;
     }
     size_t m = n;

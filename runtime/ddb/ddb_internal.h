@@ -13,9 +13,9 @@
 
 /* How a non-2xx response is treated by the retry loop. */
 typedef enum dg_ddb_retry_class {
-    DG_DDB_FINAL = 0,       /* never retried */
-    DG_DDB_RETRY_THROTTLE,  /* throttling: retried, DG_ETHROTTLED once the budget is spent */
-    DG_DDB_RETRY_SERVER     /* 5xx / InternalServerError / ServiceUnavailable: retried, DG_ESERVICE */
+    DG_DDB_FINAL = 0,      /* never retried */
+    DG_DDB_RETRY_THROTTLE, /* throttling: retried, DG_ETHROTTLED once the budget is spent */
+    DG_DDB_RETRY_SERVER /* 5xx / InternalServerError / ServiceUnavailable: retried, DG_ESERVICE */
 } dg_ddb_retry_class;
 
 /* Map an error response (status, body) to a dg_error: err->code (returned),
@@ -36,13 +36,13 @@ struct dg_ddb_client {
     dg_aws_config cfg; /* deep copy */
     dg_ddb_options opts;
     char *proxy;
-    char *url;         /* endpoint URL as requested ("http://127.0.0.1:8000/") */
-    const char *path;  /* request path, into url */
+    char *url;        /* endpoint URL as requested ("http://127.0.0.1:8000/") */
+    const char *path; /* request path, into url */
     dg_aws_http *http;
     dg_sigv4_key_cache keys;
     dg_sigv4_signed sig;
     dg_aws_http_response resp;
-    dg_buf body;       /* request body scratch (ops.c), kept between calls */
+    dg_buf body; /* request body scratch (ops.c), kept between calls */
     dg_ddb_stats stats;
     int64_t deadline_ms;
     uint64_t rng;
@@ -56,7 +56,7 @@ long dg_ddb_backoff_ms(dg_ddb_client *c, int attempt);
 int dg_ddb_pause(dg_ddb_client *c, long ms, uint64_t start_ns, bool *deadline_hit);
 
 /* Body builders (append to b; sticky-failing like dg_buf). */
-void dg_ddb_put_str(dg_buf *b, const char *key, const char *val);   /* ,"key":"val" (escaped) */
+void dg_ddb_put_str(dg_buf *b, const char *key, const char *val);  /* ,"key":"val" (escaped) */
 void dg_ddb_put_raw(dg_buf *b, const char *key, const char *json); /* ,"key":json */
 
 #endif

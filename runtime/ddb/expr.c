@@ -35,8 +35,7 @@ static char *placeholder(dg_ddb_expr *e, char kind, size_t i)
 {
     if (e->arena == NULL && (e->arena = dg_arena_new(1024)) == NULL)
         return NULL;
-    int n = snprintf(e->scratch, sizeof e->scratch, "%c%c%zu", kind == 'n' ? '#' : ':',
-                     kind, i);
+    int n = snprintf(e->scratch, sizeof e->scratch, "%c%c%zu", kind == 'n' ? '#' : ':', kind, i);
     return dg_arena_strndup(e->arena, e->scratch, (size_t)n);
 }
 

@@ -96,8 +96,8 @@ int dg_ddb_get_item(dg_ddb_client *c, const dg_ddb_get *req, dg_ddb_result *res,
     return finish_and_call(c, "GetItem", b, req->expr, res, err);
 }
 
-static int write_item(dg_ddb_client *c, const char *op, const dg_ddb_write *req,
-                      dg_ddb_result *res, dg_error *err)
+static int write_item(dg_ddb_client *c, const char *op, const dg_ddb_write *req, dg_ddb_result *res,
+                      dg_error *err)
 {
     bool put = strcmp(op, "PutItem") == 0, update = strcmp(op, "UpdateItem") == 0;
     if (req == NULL || req->table == NULL)
@@ -148,17 +148,17 @@ int dg_ddb_delete_item(dg_ddb_client *c, const dg_ddb_write *req, dg_ddb_result 
 
 /* ------------------------------------------------------------------ query / scan */
 
-static int read_page(dg_ddb_client *c, const char *op, const dg_ddb_query *req,
-                     dg_ddb_result *res, dg_error *err)
+static int read_page(dg_ddb_client *c, const char *op, const dg_ddb_query *req, dg_ddb_result *res,
+                     dg_error *err)
 {
     bool query = strcmp(op, "Query") == 0;
     if (req == NULL || req->table == NULL)
         return missing(res, op, "table", err);
     if (query && req->key_condition == NULL)
         return missing(res, op, "key_condition", err);
-    if (req->limit < 0 || (!query && (req->total_segments < 0 || req->segment < 0 ||
-                                      (req->total_segments > 0 &&
-                                       req->segment >= req->total_segments)))) {
+    if (req->limit < 0 ||
+        (!query && (req->total_segments < 0 || req->segment < 0 ||
+                    (req->total_segments > 0 && req->segment >= req->total_segments)))) {
         dg_ddb_result_clean_up(res);
         return dg_error_set(err, DG_EINVAL, req->limit < 0 ? "limit" : "segment",
                             "%s: limit must be >= 0 and segment in [0, total_segments)", op);
@@ -315,9 +315,10 @@ static int batch(dg_ddb_client *c, const char *op, const char *unprocessed_name,
             const cJSON *list = cJSON_IsObject(t) ? cJSON_GetObjectItemCaseSensitive(t, "Keys") : t;
             n += cJSON_IsArray(list) ? (size_t)cJSON_GetArraySize(list) : 0;
         }
-        dg_error_set(err, DG_ETHROTTLED, NULL,
-                     "%s: %zu request%s still unprocessed after %d round%s (see result.unprocessed)",
-                     op, n, n == 1 ? "" : "s", rounds, rounds == 1 ? "" : "s");
+        dg_error_set(
+            err, DG_ETHROTTLED, NULL,
+            "%s: %zu request%s still unprocessed after %d round%s (see result.unprocessed)", op, n,
+            n == 1 ? "" : "s", rounds, rounds == 1 ? "" : "s");
         return DG_ETHROTTLED;
     }
     return 0;
@@ -328,7 +329,8 @@ int dg_ddb_batch_get(dg_ddb_client *c, const char *request_items, dg_ddb_result 
     return batch(c, "BatchGetItem", "UnprocessedKeys", request_items, res, err);
 }
 
-int dg_ddb_batch_write(dg_ddb_client *c, const char *request_items, dg_ddb_result *res, dg_error *err)
+int dg_ddb_batch_write(dg_ddb_client *c, const char *request_items, dg_ddb_result *res,
+                       dg_error *err)
 {
     return batch(c, "BatchWriteItem", "UnprocessedItems", request_items, res, err);
 }
@@ -367,7 +369,8 @@ int dg_ddb_transact_write(dg_ddb_client *c, const char *transact_items, const ch
     return finish_and_call(c, "TransactWriteItems", b, NULL, res, err);
 }
 
-int dg_ddb_transact_get(dg_ddb_client *c, const char *transact_items, dg_ddb_result *res, dg_error *err)
+int dg_ddb_transact_get(dg_ddb_client *c, const char *transact_items, dg_ddb_result *res,
+                        dg_error *err)
 {
     if (transact_items == NULL)
         return missing(res, "TransactGetItems", "transact_items", err);

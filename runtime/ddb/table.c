@@ -173,7 +173,8 @@ static int create_body(const dg_table_desc *t, const char *table_name, dg_buf *b
             rc = dg_error_set(err, DG_EINVAL, NULL, "local index %s has no sort key", ix->name);
         if (rc == 0 && ix->projection == DG_PROJ_INCLUDE && ix->include_count > 0 &&
             ix->include == NULL)
-            rc = dg_error_set(err, DG_EINVAL, NULL, "index %s: INCLUDE without attributes", ix->name);
+            rc = dg_error_set(err, DG_EINVAL, NULL, "index %s: INCLUDE without attributes",
+                              ix->name);
     }
     if (rc != 0)
         return rc;
@@ -200,7 +201,9 @@ static int create_body(const dg_table_desc *t, const char *table_name, dg_buf *b
             const dg_index_desc *ix = &t->indexes[i];
             if (ix->local != (local == 1))
                 continue;
-            dg_buf_puts(b, any ? "," : local ? ",\"LocalSecondaryIndexes\":[" : ",\"GlobalSecondaryIndexes\":[");
+            dg_buf_puts(b, any     ? ","
+                           : local ? ",\"LocalSecondaryIndexes\":["
+                                   : ",\"GlobalSecondaryIndexes\":[");
             any = true;
             dg_buf_puts(b, "{\"IndexName\":");
             dg_buf_json_string(b, ix->name, strlen(ix->name));

@@ -16,7 +16,10 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static void *fptr(void *obj, const dg_field_desc *f) { return (char *)obj + f->offset; }
+static void *fptr(void *obj, const dg_field_desc *f)
+{
+    return (char *)obj + f->offset;
+}
 static const void *fcptr(const void *obj, const dg_field_desc *f)
 {
     return (const char *)obj + f->offset;
@@ -39,13 +42,19 @@ static void set_int(void *obj, const dg_object_desc *d, uint32_t idx, int64_t v)
     dg_set_present(d, obj, idx, true);
 }
 
-static const dg_field_desc *pk_field(const dg_store *s) { return &s->t->item->fields[s->t->partition_field]; }
+static const dg_field_desc *pk_field(const dg_store *s)
+{
+    return &s->t->item->fields[s->t->partition_field];
+}
 static const dg_field_desc *sk_field(const dg_store *s)
 {
     return s->t->sort_field >= 0 ? &s->t->item->fields[s->t->sort_field] : NULL;
 }
 
-static int64_t now_ms(const dg_store *s) { return s->now_ms ? s->now_ms() : dg_now_ms(); }
+static int64_t now_ms(const dg_store *s)
+{
+    return s->now_ms ? s->now_ms() : dg_now_ms();
+}
 
 static int fault(dg_store *s, const char *point, dg_error *err)
 {
@@ -108,8 +117,8 @@ static int s_delete_item(dg_store *s, const dg_ddb_write *w, dg_ddb_result *res,
 
 /* Key JSON of key_obj with the sort key (if any) replaced by `version`
  * (versioned tables) or taken as is. */
-static int key_json(dg_store *s, const void *key_obj, bool set_version, int64_t version, dg_buf *out,
-                    dg_error *err)
+static int key_json(dg_store *s, const void *key_obj, bool set_version, int64_t version,
+                    dg_buf *out, dg_error *err)
 {
     const dg_object_desc *d = s->t->item;
     void *tmp = malloc(d->size);
@@ -202,7 +211,8 @@ static bool read_latest(const cJSON *item, int64_t *latest)
     const cJSON *n = l ? cJSON_GetObjectItemCaseSensitive(l, "N") : NULL;
     if (!cJSON_IsString(n))
         return false;
-    return dg_int_parse(n->valuestring, strlen(n->valuestring), 0, INT64_MAX, latest, NULL, NULL) == 0;
+    return dg_int_parse(n->valuestring, strlen(n->valuestring), 0, INT64_MAX, latest, NULL, NULL) ==
+           0;
 }
 
 static bool expired(const dg_store *s, const void *obj)
@@ -273,8 +283,10 @@ static bool normalize_av(cJSON *node, dg_arena *a)
             char *t = dg_arena_strndup(a, c.ptr, c.len);
             if (!t || !cJSON_SetValuestring(it, t))
                 return false;
-        } else if (it->string && (!strcmp(it->string, "SS") || !strcmp(it->string, "NS") ||
-                                  !strcmp(it->string, "BS")) && cJSON_IsArray(it)) {
+        } else if (it->string &&
+                   (!strcmp(it->string, "SS") || !strcmp(it->string, "NS") ||
+                    !strcmp(it->string, "BS")) &&
+                   cJSON_IsArray(it)) {
             int n = cJSON_GetArraySize(it);
             if (n <= 0)
                 continue;
@@ -289,7 +301,8 @@ static bool normalize_av(cJSON *node, dg_arena *a)
                     dg_str c;
                     dg_error e;
                     if (cJSON_IsString(v[i]) &&
-                        !dg_number_canonical(v[i]->valuestring, strlen(v[i]->valuestring), a, &c, NULL, &e)) {
+                        !dg_number_canonical(v[i]->valuestring, strlen(v[i]->valuestring), a, &c,
+                                             NULL, &e)) {
                         char *t = dg_arena_strndup(a, c.ptr, c.len);
                         if (t)
                             cJSON_SetValuestring(v[i], t);
@@ -330,8 +343,9 @@ int dg_store_init(dg_store *s, const dg_table_desc *t, const char *table_name, d
     memset(s, 0, sizeof *s);
     if (!t || !ddb)
         return dg_error_set(err, DG_EINVAL, NULL, "dg_store_init: NULL table or client");
-    if (t->versioned && (t->sort_field < 0 || (t->item->fields[t->sort_field].type != DG_TYPE_INT64 &&
-                                                 t->item->fields[t->sort_field].type != DG_TYPE_INT32)))
+    if (t->versioned &&
+        (t->sort_field < 0 || (t->item->fields[t->sort_field].type != DG_TYPE_INT64 &&
+                               t->item->fields[t->sort_field].type != DG_TYPE_INT32)))
         return dg_error_set(err, DG_EINVAL, NULL, "versioned table needs an integer sort key");
     const char *name = table_name;
     char var[96];
@@ -387,7 +401,8 @@ void dg_store_set_dax(dg_store *s, struct dg_dax_client *dax, bool owned)
 
 /* ---------------------------------------------------------------- writes */
 
-static void fill_generated(dg_store *s, void *obj, bool creating, dg_arena *a, dg_error *err, int *rc)
+static void fill_generated(dg_store *s, void *obj, bool creating, dg_arena *a, dg_error *err,
+                           int *rc)
 {
     const dg_object_desc *d = s->t->item;
     int64_t now = now_ms(s);
@@ -440,7 +455,8 @@ static int put_history(dg_store *s, const char *item, dg_error *err)
     dg_ddb_expr e;
     dg_ddb_expr_init(&e);
     char cond[96];
-    snprintf(cond, sizeof cond, "attribute_not_exists(%s)", dg_ddb_expr_name(&e, pk_field(s)->attr));
+    snprintf(cond, sizeof cond, "attribute_not_exists(%s)",
+             dg_ddb_expr_name(&e, pk_field(s)->attr));
     dg_ddb_result res;
     dg_ddb_result_init(&res);
     dg_ddb_write w = {.table = s->table_name, .item = item, .condition = cond, .expr = &e};
@@ -476,7 +492,8 @@ int dg_store_create(dg_store *s, void *obj, dg_arena *a, dg_store_write *w, dg_e
     if ((rc = item_json(s, obj, true, 1, &cur, err)))
         goto out;
     char cond[96];
-    snprintf(cond, sizeof cond, "attribute_not_exists(%s)", dg_ddb_expr_name(&e, pk_field(s)->attr));
+    snprintf(cond, sizeof cond, "attribute_not_exists(%s)",
+             dg_ddb_expr_name(&e, pk_field(s)->attr));
     rc = put(s, cur.data, cond, &e, &res, err);
     w->attempts = res.attempts;
     if (rc == DG_ECONFLICT && res.ambiguous_retry && same_item(cur.data, res.item)) {
@@ -504,8 +521,9 @@ out:
 }
 
 /* GetItem of (key, version) into a cJSON item owned by res; NULL item when absent. */
-static int get_raw(dg_store *s, const void *key_obj, bool set_version, int64_t version, bool consistent,
-                   const char *projection, dg_ddb_expr *e, dg_ddb_result *res, dg_error *err)
+static int get_raw(dg_store *s, const void *key_obj, bool set_version, int64_t version,
+                   bool consistent, const char *projection, dg_ddb_expr *e, dg_ddb_result *res,
+                   dg_error *err)
 {
     dg_buf key = DG_BUF_INIT;
     int rc = key_json(s, key_obj, set_version, version, &key, err);
@@ -526,7 +544,8 @@ int dg_store_get(dg_store *s, const void *key_obj, bool consistent, void *out, d
 {
     dg_ddb_result res;
     dg_ddb_result_init(&res);
-    int rc = get_raw(s, key_obj, s->t->versioned, s->t->current_version, consistent, NULL, NULL, &res, err);
+    int rc = get_raw(s, key_obj, s->t->versioned, s->t->current_version, consistent, NULL, NULL,
+                     &res, err);
     if (!rc && !res.item)
         rc = dg_error_set(err, DG_ENOTFOUND, NULL, "not found");
     if (!rc)
@@ -541,7 +560,8 @@ int dg_store_get_version(dg_store *s, const void *key_obj, int64_t version, void
                          dg_error *err)
 {
     if (!s->t->versioned)
-        return dg_error_set(err, DG_EUNSUPPORTED, NULL, "table %s has no versioning", s->t->table_name);
+        return dg_error_set(err, DG_EUNSUPPORTED, NULL, "table %s has no versioning",
+                            s->t->table_name);
     if (version <= s->t->current_version)
         return dg_error_set(err, DG_EINVAL, "version", "version must be >= 1");
     dg_ddb_result res;
@@ -550,7 +570,8 @@ int dg_store_get_version(dg_store *s, const void *key_obj, int64_t version, void
     if (!rc && res.item) {
         rc = decode_item(s, (cJSON *)res.item, out, a, err);
         if (!rc && expired(s, out))
-            rc = dg_error_set(err, DG_ENOTFOUND, "version", "version %lld not found (expired)", (long long)version);
+            rc = dg_error_set(err, DG_ENOTFOUND, "version", "version %lld not found (expired)",
+                              (long long)version);
         goto done;
     }
     if (rc)
@@ -562,9 +583,11 @@ int dg_store_get_version(dg_store *s, const void *key_obj, int64_t version, void
     if (!rc && res.item && read_latest(res.item, &latest) && latest == version) {
         rc = decode_item(s, (cJSON *)res.item, out, a, err);
         if (!rc && expired(s, out))
-            rc = dg_error_set(err, DG_ENOTFOUND, "version", "version %lld not found (expired)", (long long)version);
+            rc = dg_error_set(err, DG_ENOTFOUND, "version", "version %lld not found (expired)",
+                              (long long)version);
     } else if (!rc)
-        rc = dg_error_set(err, DG_ENOTFOUND, "version", "version %lld not found", (long long)version);
+        rc = dg_error_set(err, DG_ENOTFOUND, "version", "version %lld not found",
+                          (long long)version);
 done:
     dg_ddb_result_clean_up(&res);
     return rc;
@@ -621,7 +644,8 @@ int dg_store_update(dg_store *s, void *obj, dg_arena *a, dg_store_write *w, dg_e
     if (s->t->versioned) {
         if (!dg_is_present(d, obj, (uint32_t)s->t->sort_field))
             return dg_error_set(err, DG_EINVAL, sk_field(s)->name,
-                                "%s: the version you read is required to update", sk_field(s)->name);
+                                "%s: the version you read is required to update",
+                                sk_field(s)->name);
         expected = get_int(obj, sk_field(s));
     }
     /* the current item: its latest version and the generated values to keep */
@@ -636,7 +660,8 @@ int dg_store_update(dg_store *s, void *obj, dg_arena *a, dg_store_write *w, dg_e
         goto out;
     }
     cJSON *cur_copy = cJSON_Duplicate(rd.item, true);
-    rc = cur_copy ? decode_item(s, cur_copy, old, a, err) : dg_error_set(err, DG_ENOMEM, NULL, "out of memory");
+    rc = cur_copy ? decode_item(s, cur_copy, old, a, err)
+                  : dg_error_set(err, DG_ENOMEM, NULL, "out of memory");
     cJSON_Delete(cur_copy);
     if (rc)
         goto out;
@@ -655,7 +680,8 @@ int dg_store_update(dg_store *s, void *obj, dg_arena *a, dg_store_write *w, dg_e
         goto out;
     if (s->t->versioned) {
         if (!read_latest(rd.item, &latest)) {
-            rc = dg_error_set(err, DG_EINTERNAL, NULL, "current item has no %s", DG_STORE_LATEST_ATTR);
+            rc = dg_error_set(err, DG_EINTERNAL, NULL, "current item has no %s",
+                              DG_STORE_LATEST_ATTR);
             goto out;
         }
         if (latest != expected) {
@@ -680,7 +706,8 @@ int dg_store_update(dg_store *s, void *obj, dg_arena *a, dg_store_write *w, dg_e
         const char *n = dg_ddb_expr_name(&e, DG_STORE_LATEST_ATTR);
         snprintf(cond, sizeof cond, "%s = %s", n, dg_ddb_expr_value(&e, val));
     } else {
-        snprintf(cond, sizeof cond, "attribute_exists(%s)", dg_ddb_expr_name(&e, pk_field(s)->attr));
+        snprintf(cond, sizeof cond, "attribute_exists(%s)",
+                 dg_ddb_expr_name(&e, pk_field(s)->attr));
     }
     rc = put(s, cur.data, cond, &e, &res, err);
     w->attempts = res.attempts;
@@ -734,7 +761,8 @@ int dg_store_delete(dg_store *s, const void *key_obj, int64_t expected_version, 
     if (rc)
         goto out;
     char cond[200];
-    int n = snprintf(cond, sizeof cond, "attribute_exists(%s)", dg_ddb_expr_name(&e, pk_field(s)->attr));
+    int n = snprintf(cond, sizeof cond, "attribute_exists(%s)",
+                     dg_ddb_expr_name(&e, pk_field(s)->attr));
     if (s->t->versioned && expected_version >= 0) {
         char val[48];
         snprintf(val, sizeof val, "{\"N\":\"%lld\"}", (long long)expected_version);
@@ -758,8 +786,8 @@ int dg_store_delete(dg_store *s, const void *key_obj, int64_t expected_version, 
         } else if (s->t->versioned && read_latest(res.item, &latest)) {
             w->current_version = latest;
             dg_error_set(err, DG_ECONFLICT, sk_field(s)->name,
-                         "version %lld is not the current version %lld", (long long)expected_version,
-                         (long long)latest);
+                         "version %lld is not the current version %lld",
+                         (long long)expected_version, (long long)latest);
         }
     }
 out:
@@ -771,7 +799,8 @@ out:
 
 /* ---------------------------------------------------------------- cursors */
 
-static void mac(const dg_store *s, const char *scope, const char *payload, size_t n, unsigned char out[32])
+static void mac(const dg_store *s, const char *scope, const char *payload, size_t n,
+                unsigned char out[32])
 {
     dg_buf b = DG_BUF_INIT;
     dg_buf_puts(&b, s->table_name);
@@ -780,7 +809,8 @@ static void mac(const dg_store *s, const char *scope, const char *payload, size_
     dg_buf_putc(&b, '\n');
     dg_buf_append(&b, payload, n);
     unsigned int len = 32;
-    HMAC(EVP_sha256(), s->cursor_key, 32, (const unsigned char *)(b.data ? b.data : ""), b.len, out, &len);
+    HMAC(EVP_sha256(), s->cursor_key, 32, (const unsigned char *)(b.data ? b.data : ""), b.len, out,
+         &len);
     dg_buf_free(&b);
 }
 
@@ -802,8 +832,8 @@ static char *make_cursor(const dg_store *s, const char *scope, const cJSON *last
 }
 
 /* Verify and decode a cursor into the ExclusiveStartKey JSON (arena). */
-static int read_cursor(const dg_store *s, const char *scope, const char *cursor, dg_arena *a, char **out,
-                       dg_error *err)
+static int read_cursor(const dg_store *s, const char *scope, const char *cursor, dg_arena *a,
+                       char **out, dg_error *err)
 {
     size_t n = strlen(cursor);
     const char *dot = memchr(cursor, '.', n);
@@ -841,8 +871,8 @@ static void *page_slot(dg_store *s, dg_store_page *page)
     return (char *)page->items + page->count * s->t->item->size;
 }
 
-static int run_query(dg_store *s, dg_ddb_query *q, const char *scope, const char *cursor, dg_arena *a,
-                     dg_ddb_result *res, dg_error *err)
+static int run_query(dg_store *s, dg_ddb_query *q, const char *scope, const char *cursor,
+                     dg_arena *a, dg_ddb_result *res, dg_error *err)
 {
     char *start = NULL;
     int rc;
@@ -856,7 +886,8 @@ int dg_store_list_versions(dg_store *s, const void *key_obj, const char *cursor,
                            dg_store_page *page, dg_arena *a, dg_error *err)
 {
     if (!s->t->versioned)
-        return dg_error_set(err, DG_EUNSUPPORTED, NULL, "table %s has no versioning", s->t->table_name);
+        return dg_error_set(err, DG_EUNSUPPORTED, NULL, "table %s has no versioning",
+                            s->t->table_name);
     if (limit < 1 || limit > 1000)
         return dg_error_set(err, DG_EINVAL, "limit", "limit must be between 1 and 1000");
     int rc = page_alloc(s, page, (size_t)limit, a, err);
@@ -870,7 +901,8 @@ int dg_store_list_versions(dg_store *s, const void *key_obj, const char *cursor,
     dg_buf pkv = DG_BUF_INIT;
     int64_t latest = -1;
     bool first = !cursor || !*cursor;
-    if ((rc = dg_ddb_marshal_field(s->t->item, key_obj, (uint32_t)s->t->partition_field, &pkv, err)))
+    if ((rc =
+             dg_ddb_marshal_field(s->t->item, key_obj, (uint32_t)s->t->partition_field, &pkv, err)))
         goto out;
     if (first) {
         rc = get_raw(s, key_obj, true, s->t->current_version, false, NULL, NULL, &cur, err);
@@ -887,8 +919,12 @@ int dg_store_list_versions(dg_store *s, const void *key_obj, const char *cursor,
     snprintf(kc, sizeof kc, "%s = %s AND %s > %s", pn, pv, sn, dg_ddb_expr_value(&e, zero));
     /* Strongly consistent (so past DAX's query cache, which only expires by
      * its TTL): a history read from a stale cache could show a gap. */
-    dg_ddb_query q = {.table = s->table_name, .key_condition = kc, .expr = &e, .limit = limit,
-                      .forward = false, .consistent = true};
+    dg_ddb_query q = {.table = s->table_name,
+                      .key_condition = kc,
+                      .expr = &e,
+                      .limit = limit,
+                      .forward = false,
+                      .consistent = true};
     char *scope = dg_arena_strndup(a, pkv.data, pkv.len);
     if ((rc = run_query(s, &q, scope, cursor, a, &res, err)))
         goto out;
@@ -898,7 +934,8 @@ int dg_store_list_versions(dg_store *s, const void *key_obj, const char *cursor,
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(items->child, sk_field(s)->attr);
         const cJSON *nv = v ? cJSON_GetObjectItemCaseSensitive(v, "N") : NULL;
         if (cJSON_IsString(nv))
-            dg_int_parse(nv->valuestring, strlen(nv->valuestring), INT64_MIN, INT64_MAX, &newest, NULL, NULL);
+            dg_int_parse(nv->valuestring, strlen(nv->valuestring), INT64_MIN, INT64_MAX, &newest,
+                         NULL, NULL);
     }
     if (first && latest > 0 && newest < latest) {
         /* the newest version was committed but its history copy is missing */
@@ -908,7 +945,8 @@ int dg_store_list_versions(dg_store *s, const void *key_obj, const char *cursor,
         if (!expired(s, slot))
             page->count++;
     }
-    for (cJSON *it = items ? items->child : NULL; it && page->count < (size_t)limit; it = it->next) {
+    for (cJSON *it = items ? items->child : NULL; it && page->count < (size_t)limit;
+         it = it->next) {
         void *slot = page_slot(s, page);
         if ((rc = decode_item(s, it, slot, a, err)))
             goto out;
@@ -934,7 +972,8 @@ int dg_store_query_index(dg_store *s, const dg_index_desc *ix, const void *key_o
     const dg_object_desc *d = s->t->item;
     const dg_field_desc *pf = &d->fields[ix->partition_field];
     if (!dg_is_present(d, key_obj, (uint32_t)ix->partition_field))
-        return dg_error_set(err, DG_EINVAL, pf->name, "%s: required to list by %s", pf->name, ix->name);
+        return dg_error_set(err, DG_EINVAL, pf->name, "%s: required to list by %s", pf->name,
+                            ix->name);
     int rc = page_alloc(s, page, (size_t)limit, a, err);
     if (rc)
         return rc;
@@ -953,8 +992,12 @@ int dg_store_query_index(dg_store *s, const dg_index_desc *ix, const void *key_o
     const char *pv = one.data;
     char kc[96];
     snprintf(kc, sizeof kc, "%s = %s", dg_ddb_expr_name(&e, pf->attr), dg_ddb_expr_value(&e, pv));
-    dg_ddb_query q = {.table = s->table_name, .index = ix->name, .key_condition = kc, .expr = &e,
-                      .limit = limit, .forward = forward};
+    dg_ddb_query q = {.table = s->table_name,
+                      .index = ix->name,
+                      .key_condition = kc,
+                      .expr = &e,
+                      .limit = limit,
+                      .forward = forward};
     size_t sl = strlen(ix->name) + strlen(pv) + 2;
     char *scope = dg_arena_alloc(a, sl);
     if (!scope) {

@@ -28,10 +28,11 @@ int fx_config(dg_aws_config *cfg, dg_error *err)
         return rc;
     const char *allow = getenv("DYNAGEN_IT_ALLOW_REMOTE");
     if (!endpoint_is_local(cfg->ddb_endpoint) && !(allow != NULL && strcmp(allow, "1") == 0)) {
-        dg_error_set(err, DG_EINVAL, NULL,
-                     "integration tests need a loopback DynamoDB Local endpoint in "
-                     "AWS_ENDPOINT_URL_DYNAMODB (got %s); set DYNAGEN_IT_ALLOW_REMOTE=1 to override",
-                     cfg->ddb_endpoint);
+        dg_error_set(
+            err, DG_EINVAL, NULL,
+            "integration tests need a loopback DynamoDB Local endpoint in "
+            "AWS_ENDPOINT_URL_DYNAMODB (got %s); set DYNAGEN_IT_ALLOW_REMOTE=1 to override",
+            cfg->ddb_endpoint);
         dg_aws_config_clean_up(cfg);
         return DG_EINVAL;
     }

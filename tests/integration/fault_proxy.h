@@ -27,9 +27,9 @@ typedef struct fault_proxy {
     bool running;
     pthread_mutex_t mu;
     fp_fault fault;
-    int fault_count;   /* requests still to be faulted */
-    int forwarded;     /* requests that reached the upstream */
-    int faulted;       /* faults injected */
+    int fault_count; /* requests still to be faulted */
+    int forwarded;   /* requests that reached the upstream */
+    int faulted;     /* faults injected */
     /* Random-rate mode (fp_set_fault_rate); appended, so existing users are unaffected. */
     int rate_permille[FP_BAD_CRC + 1]; /* per kind, per thousand requests; sum <= 1000 */
     unsigned long long rng;            /* xorshift64* state */

@@ -100,7 +100,10 @@ static void new_product(product_t *p, const char *category, int64_t price_cents)
     product_set_price(p, price_cents);
 }
 
-static char *dup_str(dg_str s) { return strndup(s.ptr, s.len); }
+static char *dup_str(dg_str s)
+{
+    return strndup(s.ptr, s.len);
+}
 
 /* Raw GetItem of (id, version): true when the item exists. */
 static bool raw_exists(fx *f, const char *table, dg_str id, int64_t version)
@@ -181,7 +184,8 @@ static void test_create_get_update_versions(void **state)
     assert_int_equal(old.price, 1999);
     assert_int_equal(old.category.len, 5);
     assert_memory_equal(old.category.ptr, "tools", 5);
-    assert_int_equal(product_get_version(&f->s, p.product_id, 3, &old, f->a, &f->err), DG_ENOTFOUND);
+    assert_int_equal(product_get_version(&f->s, p.product_id, 3, &old, f->a, &f->err),
+                     DG_ENOTFOUND);
 
     /* delete: wrong version conflicts, right version deletes; history stays */
     assert_int_equal(product_delete(&f->s, p.product_id, 1, &w, &f->err), DG_ECONFLICT);
@@ -248,7 +252,8 @@ static void test_concurrent_updaters(void **state)
     for (int round = 0; round < rounds; round++) {
         pthread_barrier_t bar;
         pthread_barrier_init(&bar, NULL, 2);
-        racer r1 = {id, round + 1, 1000 + round, -99, &bar}, r2 = {id, round + 1, 2000 + round, -99, &bar};
+        racer r1 = {id, round + 1, 1000 + round, -99, &bar},
+              r2 = {id, round + 1, 2000 + round, -99, &bar};
         pthread_t t1, t2;
         pthread_create(&t1, NULL, race, &r1);
         pthread_create(&t2, NULL, race, &r2);
@@ -333,7 +338,8 @@ static void test_paging_and_cursors(void **state)
     char *first_cursor = NULL;
     do {
         dg_store_page pg;
-        assert_int_equal(product_list_versions(&f->s, p.product_id, cursor, 10, &pg, f->a, &f->err), 0);
+        assert_int_equal(product_list_versions(&f->s, p.product_id, cursor, 10, &pg, f->a, &f->err),
+                         0);
         product_t *v = pg.items;
         for (size_t i = 0; i < pg.count; i++) {
             assert_true(v[i].version >= 1 && v[i].version <= 25);
@@ -354,13 +360,15 @@ static void test_paging_and_cursors(void **state)
     dg_store_page pg;
     char *bad = strdup(first_cursor);
     bad[2] = bad[2] == 'A' ? 'B' : 'A';
-    assert_int_equal(product_list_versions(&f->s, p.product_id, bad, 10, &pg, f->a, &f->err), DG_EINVAL);
+    assert_int_equal(product_list_versions(&f->s, p.product_id, bad, 10, &pg, f->a, &f->err),
+                     DG_EINVAL);
     assert_string_equal(f->err.field, "cursor");
     product_t other;
     new_product(&other, "paging", 1);
     assert_int_equal(product_create(&f->s, &other, f->a, NULL, &f->err), 0);
-    assert_int_equal(product_list_versions(&f->s, other.product_id, first_cursor, 10, &pg, f->a, &f->err),
-                     DG_EINVAL);
+    assert_int_equal(
+        product_list_versions(&f->s, other.product_id, first_cursor, 10, &pg, f->a, &f->err),
+        DG_EINVAL);
     assert_int_equal(product_list_versions(&f->s, p.product_id, "garbage", 10, &pg, f->a, &f->err),
                      DG_EINVAL);
     free(bad);
@@ -390,8 +398,8 @@ static void test_list_by_category_sees_current_items_only(void **state)
     int64_t last_price = -1;
     do {
         dg_store_page pg;
-        assert_int_equal(product_list_by_category(&f->s, (dg_str){cat, strlen(cat)}, cursor, 4, true,
-                                                        &pg, f->a, &f->err),
+        assert_int_equal(product_list_by_category(&f->s, (dg_str){cat, strlen(cat)}, cursor, 4,
+                                                  true, &pg, f->a, &f->err),
                          0);
         product_t *v = pg.items;
         for (size_t i = 0; i < pg.count; i++) {
@@ -503,7 +511,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_concurrent_updaters, setup_products, teardown),
         cmocka_unit_test_setup_teardown(test_crash_between_writes, setup_products, teardown),
         cmocka_unit_test_setup_teardown(test_paging_and_cursors, setup_products, teardown),
-        cmocka_unit_test_setup_teardown(test_list_by_category_sees_current_items_only, setup_products, teardown),
+        cmocka_unit_test_setup_teardown(test_list_by_category_sees_current_items_only,
+                                        setup_products, teardown),
         cmocka_unit_test_setup_teardown(test_ttl_written_and_filtered, setup_products, teardown),
         cmocka_unit_test_setup_teardown(test_kitchen_sink_crud, setup_products, teardown),
         cmocka_unit_test_setup_teardown(test_orders_composite_key, setup_products, teardown),

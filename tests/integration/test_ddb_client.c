@@ -185,7 +185,8 @@ static void test_put_get_update_delete(void **state)
     dg_ddb_expr e;
     dg_ddb_expr_init(&e);
     char proj[64];
-    snprintf(proj, sizeof proj, "%s, %s", dg_ddb_expr_name(&e, "Name"), dg_ddb_expr_name(&e, "Price"));
+    snprintf(proj, sizeof proj, "%s, %s", dg_ddb_expr_name(&e, "Name"),
+             dg_ddb_expr_name(&e, "Price"));
     g.projection = proj;
     g.expr = &e;
     assert_int_equal(dg_ddb_get_item(C, &g, &res, &err), 0);
@@ -198,8 +199,8 @@ static void test_put_get_update_delete(void **state)
     dg_ddb_expr_init(&e);
     char upd[128];
     snprintf(upd, sizeof upd, "SET %s = %s ADD %s %s", dg_ddb_expr_name(&e, "Name"),
-             dg_ddb_expr_value(&e, "{\"S\":\"Gadget \\\"deluxe\\\"\"}"), dg_ddb_expr_name(&e, "Stock"),
-             dg_ddb_expr_value(&e, "{\"N\":\"7\"}"));
+             dg_ddb_expr_value(&e, "{\"S\":\"Gadget \\\"deluxe\\\"\"}"),
+             dg_ddb_expr_name(&e, "Stock"), dg_ddb_expr_value(&e, "{\"N\":\"7\"}"));
     char cond[64];
     snprintf(cond, sizeof cond, "%s = %s", dg_ddb_expr_name(&e, "Category"),
              dg_ddb_expr_value(&e, "{\"S\":\"tools\"}"));
@@ -342,8 +343,13 @@ static void test_query_paging(void **state)
     char filter[64];
     snprintf(filter, sizeof filter, "%s = %s", dg_ddb_expr_name(&e, "ProductID"),
              dg_ddb_expr_value(&e, "{\"S\":\"p-q\"}"));
-    dg_ddb_query gq = {.table = t, .index = "CategoryIndex", .key_condition = kc, .filter = filter,
-                       .expr = &e, .limit = 4, .forward = true};
+    dg_ddb_query gq = {.table = t,
+                       .index = "CategoryIndex",
+                       .key_condition = kc,
+                       .filter = filter,
+                       .expr = &e,
+                       .limit = 4,
+                       .forward = true};
     int seen = 0;
     pages = 0;
     do {
@@ -459,8 +465,9 @@ static void test_batch_write_and_get(void **state)
     js(&b, t);
     dg_buf_puts(&b, ":[");
     for (int j = 0; j < 26; j++)
-        dg_buf_printf(&b, "%s{\"DeleteRequest\":{\"Key\":{\"CustomerID\":{\"S\":\"c-1\"},"
-                          "\"OrderNo\":{\"N\":\"%d\"}}}}",
+        dg_buf_printf(&b,
+                      "%s{\"DeleteRequest\":{\"Key\":{\"CustomerID\":{\"S\":\"c-1\"},"
+                      "\"OrderNo\":{\"N\":\"%d\"}}}}",
                       j ? "," : "", 1000 + j);
     dg_buf_puts(&b, "]}");
     assert_int_equal(dg_ddb_batch_write(C, dg_buf_cstr(&b), &res, &err), DG_EINVAL);
@@ -598,13 +605,16 @@ static void test_transact_write_token_and_get(void **state)
     for (int v = 0; v <= 1; v++) {
         dg_buf_puts(&b, v == 0 ? "[{\"Get\":{\"TableName\":" : ",{\"Get\":{\"TableName\":");
         js(&b, t);
-        dg_buf_printf(&b, ",\"Key\":{\"ProductID\":{\"S\":\"p-tx\"},\"Version\":{\"N\":\"%d\"}}}}", v);
+        dg_buf_printf(&b, ",\"Key\":{\"ProductID\":{\"S\":\"p-tx\"},\"Version\":{\"N\":\"%d\"}}}}",
+                      v);
     }
     dg_buf_putc(&b, ']');
     assert_int_equal(dg_ddb_transact_get(C, dg_buf_cstr(&b), &res, &err), 0);
     assert_int_equal(cJSON_GetArraySize(res.responses), 2);
-    const cJSON *i0 = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(res.responses, 0), "Item");
-    const cJSON *i1 = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(res.responses, 1), "Item");
+    const cJSON *i0 =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(res.responses, 0), "Item");
+    const cJSON *i1 =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(res.responses, 1), "Item");
     assert_int_equal(attr_n(i0, "Version"), 0);
     assert_int_equal(attr_n(i0, "Stock"), 2);
     assert_int_equal(attr_n(i1, "Version"), 1);
@@ -696,7 +706,8 @@ static void assert_keys(const cJSON *holder, const char *hash, const char *range
     if (range != NULL) {
         const cJSON *r = find_named(ks, "KeyType", "RANGE");
         assert_non_null(r);
-        assert_string_equal(cJSON_GetObjectItemCaseSensitive(r, "AttributeName")->valuestring, range);
+        assert_string_equal(cJSON_GetObjectItemCaseSensitive(r, "AttributeName")->valuestring,
+                            range);
     }
 }
 
@@ -735,7 +746,8 @@ static const cJSON *describe(const char *t, dg_ddb_result *res)
     assert_int_equal(dg_ddb_describe_table(C, t, res, &err), 0);
     const cJSON *tab = cJSON_GetObjectItemCaseSensitive(res->root, "Table");
     assert_non_null(tab);
-    assert_string_equal(cJSON_GetObjectItemCaseSensitive(tab, "TableStatus")->valuestring, "ACTIVE");
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(tab, "TableStatus")->valuestring,
+                        "ACTIVE");
     const cJSON *bm = cJSON_GetObjectItemCaseSensitive(tab, "BillingModeSummary");
     assert_string_equal(cJSON_GetObjectItemCaseSensitive(bm, "BillingMode")->valuestring,
                         "PAY_PER_REQUEST");
@@ -755,7 +767,8 @@ static void test_create_table_products(void **state)
     assert_attr_def(tab, "Version", "N");
     assert_attr_def(tab, "Category", "S");
     assert_attr_def(tab, "Price", "N");
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tab, "AttributeDefinitions")), 4);
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tab, "AttributeDefinitions")), 4);
     const cJSON *gsi = index_of(tab, "GlobalSecondaryIndexes", "CategoryIndex", "ALL");
     assert_keys(gsi, "Category", "Price");
     assert_null(cJSON_GetObjectItemCaseSensitive(tab, "LocalSecondaryIndexes"));
@@ -788,8 +801,10 @@ static void test_create_table_kitchensink(void **state)
     assert_attr_def(tab, "Kind", "S");
     assert_attr_def(tab, "Title", "S");
     assert_attr_def(tab, "SeenAt", "N");
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tab, "AttributeDefinitions")), 6);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tab, "GlobalSecondaryIndexes")), 3);
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tab, "AttributeDefinitions")), 6);
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(tab, "GlobalSecondaryIndexes")), 3);
     assert_keys(index_of(tab, "GlobalSecondaryIndexes", "ByRegion", "ALL"), "Region", "Rank");
     assert_keys(index_of(tab, "GlobalSecondaryIndexes", "ByKind", "KEYS_ONLY"), "Kind", NULL);
     const cJSON *by_title = index_of(tab, "GlobalSecondaryIndexes", "ByTitle", "INCLUDE");
@@ -832,7 +847,8 @@ static void test_create_table_orders(void **state)
     char kc[64];
     snprintf(kc, sizeof kc, "%s = %s", dg_ddb_expr_name(&e, "Token"),
              dg_ddb_expr_value(&e, "{\"B\":\"3q2+7w==\"}"));
-    dg_ddb_query q = {.table = t, .index = "ByToken", .key_condition = kc, .expr = &e, .forward = true};
+    dg_ddb_query q = {
+        .table = t, .index = "ByToken", .key_condition = kc, .expr = &e, .forward = true};
     assert_int_equal(dg_ddb_query_page(C, &q, &res, &err), 0);
     assert_int_equal(res.count, 1);
     dg_ddb_expr_clean_up(&e);
@@ -863,7 +879,8 @@ static void test_retry_closed_port(void **state)
     dg_ddb_result res;
     dg_ddb_result_init(&res);
     dg_error err;
-    dg_ddb_get g = {.table = "Products", .key = "{\"ProductID\":{\"S\":\"x\"},\"Version\":{\"N\":\"0\"}}"};
+    dg_ddb_get g = {.table = "Products",
+                    .key = "{\"ProductID\":{\"S\":\"x\"},\"Version\":{\"N\":\"0\"}}"};
     assert_int_equal(dg_ddb_get_item(c, &g, &res, &err), DG_EIO);
     assert_int_equal(err.code, DG_EIO);
     assert_non_null(strstr(err.message, "4 attempts"));
@@ -879,8 +896,8 @@ static void test_retry_closed_port(void **state)
 
     /* The retry time budget stops earlier than max_attempts. */
     dg_ddb_client_destroy(c);
-    dg_ddb_options o2 = {.max_attempts = 1000, .max_retry_ms = 150, .base_backoff_ms = 20,
-                         .max_backoff_ms = 40};
+    dg_ddb_options o2 = {
+        .max_attempts = 1000, .max_retry_ms = 150, .base_backoff_ms = 20, .max_backoff_ms = 40};
     c = client_at(ep, &o2);
     uint64_t t0 = dg_monotonic_ns();
     assert_int_equal(dg_ddb_get_item(c, &g, &res, &err), DG_EIO);
@@ -897,13 +914,16 @@ static void test_deadline(void **state)
     (void)state;
     char ep[64];
     snprintf(ep, sizeof ep, "http://127.0.0.1:%d", closed_port());
-    dg_ddb_options o = {.max_attempts = 100000, .max_retry_ms = 600000, .base_backoff_ms = 10,
+    dg_ddb_options o = {.max_attempts = 100000,
+                        .max_retry_ms = 600000,
+                        .base_backoff_ms = 10,
                         .max_backoff_ms = 50};
     dg_ddb_client *c = client_at(ep, &o);
     dg_ddb_result res;
     dg_ddb_result_init(&res);
     dg_error err;
-    dg_ddb_get g = {.table = "Products", .key = "{\"ProductID\":{\"S\":\"x\"},\"Version\":{\"N\":\"0\"}}"};
+    dg_ddb_get g = {.table = "Products",
+                    .key = "{\"ProductID\":{\"S\":\"x\"},\"Version\":{\"N\":\"0\"}}"};
 
     dg_ddb_client_set_deadline(c, dg_now_ms() + 300);
     uint64_t t0 = dg_monotonic_ns();

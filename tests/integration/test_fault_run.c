@@ -167,12 +167,12 @@ typedef struct outcome {
 
 typedef struct run {
     const char *name;
-    dg_store s;        /* through the proxy */
-    dg_store direct;   /* without faults, for reads and checks */
+    dg_store s;      /* through the proxy */
+    dg_store direct; /* without faults, for reads and checks */
     fault_proxy *p;
     char table[FX_TABLE_NAME_MAX];
     char id[37];
-    outcome *out;      /* out[i] for update i (1-based) */
+    outcome *out; /* out[i] for update i (1-based) */
     int n_updates;
     int64_t known_version; /* what this "client" last saw */
     int read_failures;
@@ -273,8 +273,13 @@ static int raw_history(run *r, hentry *h)
     char *start = NULL;
     int n = 0;
     for (;;) {
-        dg_ddb_query q = {.table = r->table, .key_condition = kc, .expr = &e, .start_key = start,
-                          .limit = 50, .forward = true, .consistent = true};
+        dg_ddb_query q = {.table = r->table,
+                          .key_condition = kc,
+                          .expr = &e,
+                          .start_key = start,
+                          .limit = 50,
+                          .forward = true,
+                          .consistent = true};
         dg_error err;
         int rc = dg_ddb_query_page(C, &q, &res, &err);
         if (rc != 0)
@@ -339,7 +344,8 @@ static verdict check(run *r, dg_arena *a)
                 (long long)latest);
     for (int k = 0; k < nl; k++)
         if (listed[k].version != latest - k) {
-            PROBLEM(&v, "%s: listing position %d holds version %lld, want %lld (gap or duplicate)\n",
+            PROBLEM(&v,
+                    "%s: listing position %d holds version %lld, want %lld (gap or duplicate)\n",
                     r->name, k, (long long)listed[k].version, (long long)(latest - k));
             break;
         }
@@ -388,7 +394,8 @@ static verdict check(run *r, dg_arena *a)
         if (o->rc == 0) {
             v.successes++;
             if (count[i] != 1)
-                PROBLEM(&v, "%s: update %d succeeded (version %lld) but is in the history %d times\n",
+                PROBLEM(&v,
+                        "%s: update %d succeeded (version %lld) but is in the history %d times\n",
                         r->name, i, (long long)o->version, count[i]);
             else if (at[i] != o->version)
                 PROBLEM(&v, "%s: update %d reported version %lld, the history has it at %lld\n",
@@ -407,7 +414,8 @@ static verdict check(run *r, dg_arena *a)
                         "%lld (an applied write misreported as a lost race)\n",
                         r->name, i, o->type, o->message, (long long)at[i]);
             else if (!(o->current_version > o->read_version))
-                PROBLEM(&v, "%s: update %d reported a conflict with current version %lld, read %lld\n",
+                PROBLEM(&v,
+                        "%s: update %d reported a conflict with current version %lld, read %lld\n",
                         r->name, i, (long long)o->current_version, (long long)o->read_version);
         } else if (!unknown_outcome_code(o->rc)) {
             PROBLEM(&v, "%s: update %d failed with an unexpected %s (%s: %s)\n", r->name, i,
@@ -447,11 +455,12 @@ static void print_counts(const run *r, const verdict *v, const dg_ddb_stats *st)
            (unsigned long long)st->retries, (unsigned long long)st->throttles,
            (unsigned long long)st->server_errors, (unsigned long long)st->connection_errors,
            r->read_failures);
-    printf("fault-run: %s: proxy requests %d, forwarded %d, faults injected %d (throttle %d, 500 %d, "
-           "reset before %d, dropped response %d)\n",
-           r->name, fp_seen(p), fp_forwarded(p), fp_faulted(p), fp_faulted_kind(p, FP_THROTTLE),
-           fp_faulted_kind(p, FP_SERVER_ERROR), fp_faulted_kind(p, FP_RESET_BEFORE),
-           fp_faulted_kind(p, FP_DROP_RESPONSE));
+    printf(
+        "fault-run: %s: proxy requests %d, forwarded %d, faults injected %d (throttle %d, 500 %d, "
+        "reset before %d, dropped response %d)\n",
+        r->name, fp_seen(p), fp_forwarded(p), fp_faulted(p), fp_faulted_kind(p, FP_THROTTLE),
+        fp_faulted_kind(p, FP_SERVER_ERROR), fp_faulted_kind(p, FP_RESET_BEFORE),
+        fp_faulted_kind(p, FP_DROP_RESPONSE));
     fflush(stdout);
 }
 
@@ -518,9 +527,9 @@ static void test_random_fault_run(void **state)
            sd, (double)(dg_monotonic_ns() - t0) / 1e9);
     print_counts(&r, &v, dg_ddb_client_stats(faulty));
     /* the run must have exercised every fault kind */
-    bool every_kind = fp_faulted_kind(&p, FP_THROTTLE) > 0 && fp_faulted_kind(&p, FP_SERVER_ERROR) > 0 &&
-                      fp_faulted_kind(&p, FP_RESET_BEFORE) > 0 &&
-                      fp_faulted_kind(&p, FP_DROP_RESPONSE) > 0;
+    bool every_kind =
+        fp_faulted_kind(&p, FP_THROTTLE) > 0 && fp_faulted_kind(&p, FP_SERVER_ERROR) > 0 &&
+        fp_faulted_kind(&p, FP_RESET_BEFORE) > 0 && fp_faulted_kind(&p, FP_DROP_RESPONSE) > 0;
 
     /* clean up first: a failure below must not leak */
     dg_arena_destroy(a);
@@ -552,8 +561,11 @@ static void test_outage_then_recovery(void **state)
     fault_proxy p;
     assert_int_equal(fp_start(&p, upstream_port()), 0);
     /* an impatient client: gives up well within the outage */
-    dg_ddb_options quick = {.max_attempts = 4, .base_backoff_ms = 1, .max_backoff_ms = 5,
-                            .max_retry_ms = 200, .request_timeout_ms = 2000};
+    dg_ddb_options quick = {.max_attempts = 4,
+                            .base_backoff_ms = 1,
+                            .max_backoff_ms = 5,
+                            .max_retry_ms = 200,
+                            .request_timeout_ms = 2000};
     dg_ddb_client *faulty = client_at(p.port, &quick);
     enum { BEFORE = 10, DURING = 10, AFTER = 10, RIDE = 5, TOTAL = BEFORE + DURING + AFTER + RIDE };
     run r;
@@ -594,8 +606,11 @@ static void test_outage_then_recovery(void **state)
     dg_ddb_client_destroy(faulty);
 
     /* outages shorter than a patient client's budget: ridden out in the call */
-    dg_ddb_options patient = {.max_attempts = 1000, .base_backoff_ms = 1, .max_backoff_ms = 10,
-                              .max_retry_ms = 10000, .request_timeout_ms = 2000};
+    dg_ddb_options patient = {.max_attempts = 1000,
+                              .base_backoff_ms = 1,
+                              .max_backoff_ms = 10,
+                              .max_retry_ms = 10000,
+                              .request_timeout_ms = 2000};
     faulty = client_at(p.port, &patient);
     dg_store_clean_up(&r.s);
     dg_error err;
@@ -633,7 +648,8 @@ static void test_outage_then_recovery(void **state)
     dg_ddb_client_destroy(faulty);
     fp_stop(&p);
     if (v.problems || phase_problems)
-        fail_msg("outage run: %d problem(s), see the PROBLEM lines above", v.problems + phase_problems);
+        fail_msg("outage run: %d problem(s), see the PROBLEM lines above",
+                 v.problems + phase_problems);
     assert_true(retried);
     assert_int_equal(v.failures, DURING);
     assert_int_equal(v.applied_despite_error, 0); /* a total outage lets nothing through */

@@ -217,10 +217,10 @@ static void test_buf_json_string_appends(void **state)
 static void test_buf_json_string_fast_path_boundaries(void **state)
 {
     (void)state;
-    static const char *const specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9",
-                                           "\xe2\x80\x94", " ", "~"};
-    static const char *const escaped[] = {"\\\"", "\\\\", "\\n", "\\u0001", "\\u001f",
-                                          "\x7f", "\xc3\xa9", "\xe2\x80\x94", " ", "~"};
+    static const char *const specials[] = {"\"",   "\\",       "\n",           "\x01", "\x1f",
+                                           "\x7f", "\xc3\xa9", "\xe2\x80\x94", " ",    "~"};
+    static const char *const escaped[] = {"\\\"", "\\\\",     "\\n",          "\\u0001", "\\u001f",
+                                          "\x7f", "\xc3\xa9", "\xe2\x80\x94", " ",       "~"};
     for (size_t k = 0; k < sizeof specials / sizeof *specials; k++) {
         for (size_t len = 0; len <= 40; len++) {
             for (size_t at = 0; at <= len; at++) {

@@ -100,10 +100,12 @@ static void test_base64url(void **state)
     assert_int_equal(dg_base64url_decode(b.data, b.len, a, &out, "id", &err), 0);
     assert_int_equal(out.len, 4);
     assert_memory_equal(out.ptr, "\xfb\xff\xbf\xfa", 4);
-    assert_int_equal(dg_base64url_decode("ab+c", 4, a, &out, "id", &err), DG_EINVAL); /* standard alphabet */
+    assert_int_equal(dg_base64url_decode("ab+c", 4, a, &out, "id", &err),
+                     DG_EINVAL); /* standard alphabet */
     assert_string_equal(err.field, "id");
     assert_int_equal(dg_base64url_decode("abc=", 4, a, &out, "id", &err), DG_EINVAL); /* padding */
-    assert_int_not_equal(dg_base64url_decode("a", 1, a, &out, "id", &err), 0);      /* impossible length */
+    assert_int_not_equal(dg_base64url_decode("a", 1, a, &out, "id", &err),
+                         0); /* impossible length */
     dg_arena_destroy(a);
     dg_buf_free(&b);
 }

@@ -62,7 +62,8 @@ static void test_expr_escapes_names(void **state)
     cJSON *doc = cJSON_Parse(dg_buf_cstr(&body));
     assert_non_null(doc);
     const cJSON *names = cJSON_GetObjectItemCaseSensitive(doc, "ExpressionAttributeNames");
-    assert_string_equal(cJSON_GetObjectItemCaseSensitive(names, "#n0")->valuestring, "we\"ird\\name");
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(names, "#n0")->valuestring,
+                        "we\"ird\\name");
     assert_null(cJSON_GetObjectItemCaseSensitive(doc, "ExpressionAttributeValues"));
     cJSON_Delete(doc);
     dg_buf_free(&body);
@@ -160,12 +161,18 @@ static void test_error_mapping_table(void **state)
         {400,
          "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
          "\"message\":\"slow down\"}",
-         DG_ETHROTTLED, "ProvisionedThroughputExceededException", "slow down", DG_DDB_RETRY_THROTTLE},
-        {400, "{\"__type\":\"com.amazon.coral.availability#ThrottlingException\",\"message\":\"Rate exceeded\"}",
+         DG_ETHROTTLED, "ProvisionedThroughputExceededException", "slow down",
+         DG_DDB_RETRY_THROTTLE},
+        {400,
+         "{\"__type\":\"com.amazon.coral.availability#ThrottlingException\",\"message\":\"Rate "
+         "exceeded\"}",
          DG_ETHROTTLED, "ThrottlingException", "Rate exceeded", DG_DDB_RETRY_THROTTLE},
-        {400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#RequestLimitExceeded\",\"message\":\"x\"}",
+        {400,
+         "{\"__type\":\"com.amazonaws.dynamodb.v20120810#RequestLimitExceeded\",\"message\":\"x\"}",
          DG_ETHROTTLED, "RequestLimitExceeded", "x", DG_DDB_RETRY_THROTTLE},
-        {500, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":\"oops\"}",
+        {500,
+         "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\",\"message\":"
+         "\"oops\"}",
          DG_ESERVICE, "InternalServerError", "oops", DG_DDB_RETRY_SERVER},
         {503, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ServiceUnavailable\"}", DG_ESERVICE,
          "ServiceUnavailable", "ServiceUnavailable (HTTP 503)", DG_DDB_RETRY_SERVER},
@@ -175,7 +182,9 @@ static void test_error_mapping_table(void **state)
         {504, NULL, DG_ESERVICE, "", "HTTP 504 from DynamoDB without an error body",
          DG_DDB_RETRY_SERVER},
         /* other 4xx: client errors, never retried */
-        {400, "{\"__type\":\"com.amazon.coral.service#UnrecognizedClientException\",\"message\":\"The security token included in the request is invalid.\"}",
+        {400,
+         "{\"__type\":\"com.amazon.coral.service#UnrecognizedClientException\",\"message\":\"The "
+         "security token included in the request is invalid.\"}",
          DG_EINVAL, "UnrecognizedClientException",
          "The security token included in the request is invalid.", DG_DDB_FINAL},
         {413, "", DG_EINVAL, "", "HTTP 413 from DynamoDB without an error body", DG_DDB_FINAL},
@@ -193,9 +202,10 @@ static void test_error_mapping_table(void **state)
 static void test_error_mapping_item_and_cancellation(void **state)
 {
     (void)state;
-    const char *ccf = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
-                      "\"message\":\"The conditional request failed\","
-                      "\"Item\":{\"ProductID\":{\"S\":\"p-1\"},\"Version\":{\"N\":\"0\"}}}";
+    const char *ccf =
+        "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+        "\"message\":\"The conditional request failed\","
+        "\"Item\":{\"ProductID\":{\"S\":\"p-1\"},\"Version\":{\"N\":\"0\"}}}";
     cJSON *root = NULL;
     dg_ddb_retry_class cls;
     dg_error err;
@@ -203,33 +213,40 @@ static void test_error_mapping_item_and_cancellation(void **state)
                      DG_ECONFLICT);
     const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, "Item");
     assert_non_null(item);
-    assert_string_equal(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, "ProductID"), "S")->valuestring,
-                        "p-1");
+    assert_string_equal(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, "ProductID"), "S")
+            ->valuestring,
+        "p-1");
     cJSON_Delete(root);
 
-    /* TransactionCanceledException: conflict when every reason is None or ConditionalCheckFailed. */
-    const char *tc1 = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
-                      "\"Message\":\"Transaction cancelled [None, ConditionalCheckFailed]\","
-                      "\"CancellationReasons\":[{\"Code\":\"None\"},{\"Code\":\"ConditionalCheckFailed\","
-                      "\"Message\":\"The conditional request failed\"}]}";
+    /* TransactionCanceledException: conflict when every reason is None or ConditionalCheckFailed.
+     */
+    const char *tc1 =
+        "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
+        "\"Message\":\"Transaction cancelled [None, ConditionalCheckFailed]\","
+        "\"CancellationReasons\":[{\"Code\":\"None\"},{\"Code\":\"ConditionalCheckFailed\","
+        "\"Message\":\"The conditional request failed\"}]}";
     assert_int_equal(dg_ddb_error_from_response(400, tc1, strlen(tc1), &root, &cls, &err),
                      DG_ECONFLICT);
     assert_string_equal(err.type, "TransactionCanceledException");
     assert_int_equal(cls, DG_DDB_FINAL);
-    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "CancellationReasons")), 2);
+    assert_int_equal(
+        cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "CancellationReasons")), 2);
     cJSON_Delete(root);
 
-    const char *tc2 = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
-                      "\"Message\":\"Transaction cancelled\","
-                      "\"CancellationReasons\":[{\"Code\":\"ConditionalCheckFailed\"},"
-                      "{\"Code\":\"TransactionConflict\"}]}";
+    const char *tc2 =
+        "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
+        "\"Message\":\"Transaction cancelled\","
+        "\"CancellationReasons\":[{\"Code\":\"ConditionalCheckFailed\"},"
+        "{\"Code\":\"TransactionConflict\"}]}";
     assert_int_equal(dg_ddb_error_from_response(400, tc2, strlen(tc2), &root, &cls, &err),
                      DG_ESERVICE);
     assert_int_equal(cls, DG_DDB_FINAL); /* never retried */
     cJSON_Delete(root);
 
-    const char *tc3 = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
-                      "\"Message\":\"Transaction cancelled\"}";
+    const char *tc3 =
+        "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
+        "\"Message\":\"Transaction cancelled\"}";
     assert_int_equal(dg_ddb_error_from_response(400, tc3, strlen(tc3), &root, &cls, &err),
                      DG_ESERVICE);
     cJSON_Delete(root);

@@ -110,7 +110,8 @@ static void test_product_readonly_and_unknown(void **state)
     int rc = product_from_json(&p, JSON("{\"product_id\":\"x\",\"name\":\"a\"}"), 0, f->a, &f->err);
     assert_int_equal(rc, DG_EINVAL);
     assert_string_equal(f->err.field, "product_id");
-    rc = product_from_json(&p, JSON("{\"product_id\":\"x\"}"), DG_DECODE_ALLOW_READONLY, f->a, &f->err);
+    rc = product_from_json(&p, JSON("{\"product_id\":\"x\"}"), DG_DECODE_ALLOW_READONLY, f->a,
+                           &f->err);
     assert_int_equal(rc, 0);
     rc = product_from_json(&p, JSON("{\"nmae\":\"a\"}"), 0, f->a, &f->err);
     assert_int_equal(rc, DG_EINVAL);
@@ -149,7 +150,8 @@ static void test_product_key(void **state)
 {
     fx *f = *state;
     assert_int_equal(product_key(&f->b, DG_STR("p-1"), 3, &f->err), 0);
-    assert_string_equal(dg_buf_cstr(&f->b), "{\"ProductID\":{\"S\":\"p-1\"},\"Version\":{\"N\":\"3\"}}");
+    assert_string_equal(dg_buf_cstr(&f->b),
+                        "{\"ProductID\":{\"S\":\"p-1\"},\"Version\":{\"N\":\"3\"}}");
 }
 
 /* ---- the kitchen sink: every type, numeric partition key, no sort key ---- */
@@ -161,7 +163,8 @@ static const char *SINK_BODY =
     "\"counts\":[0,-1,9223372036854775807],\"prices\":[0.5,10],"
     "\"attrs\":{\"k\":\"v\",\"weird key\":\"x\"},\"weights\":{\"w\":1.125},"
     "\"flags\":{\"on\":true,\"off\":false},"
-    "\"owner\":{\"name\":\"Ann\",\"email\":\"ann@example.com\",\"address\":{\"city\":\"Oslo\",\"zip\":\"0150\"}},"
+    "\"owner\":{\"name\":\"Ann\",\"email\":\"ann@example.com\",\"address\":{\"city\":\"Oslo\","
+    "\"zip\":\"0150\"}},"
     "\"parts\":[{\"sku\":\"A-1\",\"qty\":2},{\"sku\":\"B-2\"}],\"region\":\"eu\",\"rank\":3}";
 
 static void test_sink_round_trip(void **state)
@@ -204,8 +207,9 @@ static void test_sink_empty_sets_never_emitted(void **state)
 {
     fx *f = *state;
     sink_t s;
-    assert_int_equal(sink_from_json(&s, JSON("{\"id\":1,\"title\":\"t\",\"labels\":[],\"scores\":[]}"), 0,
-                                    f->a, &f->err),
+    assert_int_equal(sink_from_json(&s,
+                                    JSON("{\"id\":1,\"title\":\"t\",\"labels\":[],\"scores\":[]}"),
+                                    0, f->a, &f->err),
                      0);
     assert_int_equal(sink_to_ddb(&s, &f->b, &f->err), 0);
     assert_null(strstr(f->b.data, "Labels"));
@@ -217,18 +221,19 @@ static void test_sink_boundaries(void **state)
     fx *f = *state;
     sink_t s;
     const char *bad[] = {
-        "{\"id\":1,\"title\":\"t\",\"small\":2147483648}",                 /* int32 overflow */
-        "{\"id\":9223372036854775808,\"title\":\"t\"}",                     /* int64 overflow */
-        "{\"id\":1,\"title\":\"t\",\"amount\":1.00001}",                   /* scale 4 */
-        "{\"id\":1,\"title\":\"t\",\"scores\":[1234567890123456789012345678901234567890]}", /* 40 digits */
-        "{\"id\":1,\"title\":\"t\",\"labels\":[\"a\",\"a\"]}",             /* duplicate set member */
+        "{\"id\":1,\"title\":\"t\",\"small\":2147483648}", /* int32 overflow */
+        "{\"id\":9223372036854775808,\"title\":\"t\"}",    /* int64 overflow */
+        "{\"id\":1,\"title\":\"t\",\"amount\":1.00001}",   /* scale 4 */
+        /* 40 digits */
+        "{\"id\":1,\"title\":\"t\",\"scores\":[1234567890123456789012345678901234567890]}",
+        "{\"id\":1,\"title\":\"t\",\"labels\":[\"a\",\"a\"]}", /* duplicate set member */
         "{\"id\":1,\"title\":\"t\",\"blob\":\"not base64!\"}",
         "{\"id\":1,\"title\":\"t\",\"seen_at\":\"2026-02-30T00:00:00Z\"}",
-        "{\"id\":1,\"title\":\"t\\ud800\"}",                               /* lone surrogate */
-        "{\"id\":1,\"title\":\"t\",\"extra\":1}",                           /* unknown field */
-        "{\"id\":1,\"id\":2,\"title\":\"t\"}",                              /* duplicate key */
-        "{\"id\":1,\"title\":\"t\"} x",                                      /* trailing garbage */
-        "{\"id\":\"1\",\"title\":5}",                                        /* wrong types */
+        "{\"id\":1,\"title\":\"t\\ud800\"}",      /* lone surrogate */
+        "{\"id\":1,\"title\":\"t\",\"extra\":1}", /* unknown field */
+        "{\"id\":1,\"id\":2,\"title\":\"t\"}",    /* duplicate key */
+        "{\"id\":1,\"title\":\"t\"} x",           /* trailing garbage */
+        "{\"id\":\"1\",\"title\":5}",             /* wrong types */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         int rc = sink_from_json(&s, JSON(bad[i]), 0, f->a, &f->err);
@@ -263,7 +268,8 @@ static void test_orders_defaults_and_key(void **state)
     assert_true(order_has_status(&o));
     assert_memory_equal(o.status.ptr, "open", 4);
     assert_int_equal(order_key(&f->b, DG_STR("c-1"), 17, &f->err), 0);
-    assert_string_equal(dg_buf_cstr(&f->b), "{\"CustomerID\":{\"S\":\"c-1\"},\"OrderNo\":{\"N\":\"17\"}}");
+    assert_string_equal(dg_buf_cstr(&f->b),
+                        "{\"CustomerID\":{\"S\":\"c-1\"},\"OrderNo\":{\"N\":\"17\"}}");
     /* descriptors carry the schema's indexes */
     assert_int_equal(orders_table.index_count, 2);
     assert_true(orders_table.indexes[0].local);

@@ -453,12 +453,14 @@ static void test_streaming_matches_cjson(void **state)
         " { \"Name\" : { \"S\" : \"a b\" } ,\n\t\"price\":{\"N\":\"1.5\"} } ",
         "{\"Na\\u006de\":{\"\\u0053\":\"escaped key and tag\"}}",
         "{\"Name\":{\"S\":\"\\u00e9\\ud83d\\ude00 \\\"q\\\" \\\\ \\/ \\b\\f\\n\\r\\t\"}}",
-        "{\"Name\":{\"S\":\"0123456789abcde\\u00e9\"},\"category\":{\"S\":\"0123456789abcdef\\n\"}}",
+        "{\"Name\":{\"S\":\"0123456789abcde\\u00e9\"},\"category\":{\"S\":\"0123456789abcdef\\n\"}"
+        "}",
         "{\"Name\":{\"S\":\"caf\xc3\xa9 0123456789 \xe2\x80\x94 0123456789\"}}",
         "{\"Unknown\":{\"M\":{\"a\":{\"L\":[{\"N\":\"1\"},{\"B\":\"AA==\"},{\"NULL\":true}]}}},"
         "\"stock\":{\"N\":\"5\"}}",
         "{\"tags\":{\"SS\":[\"a\",\"b\\u0062\",\"\"]},\"sizes\":{\"NS\":[\"1e2\",\"-0\"]}}",
-        "{\"specs\":{\"M\":{\"k\\u00e9y\":{\"S\":\"v\"},\"drop\":{\"NULL\":true},\"x\":{\"S\":\"\"}}}}",
+        "{\"specs\":{\"M\":{\"k\\u00e9y\":{\"S\":\"v\"},\"drop\":{\"NULL\":true},\"x\":{\"S\":\"\"}"
+        "}}}",
         "{\"prices\":{\"M\":{}},\"scores\":{\"L\":[]},\"parts\":{\"L\":[{\"M\":{}}]}}",
         "{\"views\":{\"N\":\"-9223372036854775808\"},\"stock\":{\"N\":\"1E3\"}}",
         "{\"active\":{\"BOOL\":false},\"rating\":{\"N\":\"4.25\"},\"thumb\":{\"B\":\"AAEC\"}}",
@@ -532,12 +534,14 @@ static void test_streaming_syntax_errors(void **state)
 {
     fx *f = *state;
     static const char *const bad[] = {
-        "{\"Name\":{\"S\":\"x\"}",         "{\"Name\":{\"S\":\"x\"},}",   "{\"Name\":{\"S\":\"x\"}}]",
-        "{\"Name\" {\"S\":\"x\"}}",       "{\"Name\":{\"S\":\"x\"}x}",   "{\"Name\":{\"S\":\"x\n\"}}",
-        "{\"Name\":{\"S\":\"\\q\"}}",     "{\"Name\":{\"S\":\"\\ud800\"}}", "{\"Name\":{\"S\":\"x}}",
-        "{\"Unknown\":{\"S\":\"\xff\"}}", "{\"Unknown\":[1,]}",         "{\"Unknown\":tru}",
-        "{\"Unknown\":01}",               "{'Name':1}",                 "{\"Name\":{\"S\":\"x\"}} {",
-        "{\"N\xc3\":{\"S\":\"x\"}}",
+        "{\"Name\":{\"S\":\"x\"}",    "{\"Name\":{\"S\":\"x\"},}",
+        "{\"Name\":{\"S\":\"x\"}}]",  "{\"Name\" {\"S\":\"x\"}}",
+        "{\"Name\":{\"S\":\"x\"}x}",  "{\"Name\":{\"S\":\"x\n\"}}",
+        "{\"Name\":{\"S\":\"\\q\"}}", "{\"Name\":{\"S\":\"\\ud800\"}}",
+        "{\"Name\":{\"S\":\"x}}",     "{\"Unknown\":{\"S\":\"\xff\"}}",
+        "{\"Unknown\":[1,]}",         "{\"Unknown\":tru}",
+        "{\"Unknown\":01}",           "{'Name':1}",
+        "{\"Name\":{\"S\":\"x\"}} {", "{\"N\xc3\":{\"S\":\"x\"}}",
     };
     model_fx_item it;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -559,12 +563,13 @@ static void test_streaming_strings_are_arena_copies(void **state)
 {
     fx *f = *state;
     model_fx_item it;
-    assert_int_equal(unmarshal(f,
-                               "{\"Name\":{\"S\":\"plain\"},\"category\":{\"S\":\"a\\tb\"},"
-                               "\"specs\":{\"M\":{\"k1\":{\"S\":\"v1\"},\"k\\u0032\":{\"S\":\"v\\n\"}}},"
-                               "\"tags\":{\"SS\":[\"t1\",\"t\\u00e9\"]}}",
-                               &it),
-                     0);
+    assert_int_equal(
+        unmarshal(f,
+                  "{\"Name\":{\"S\":\"plain\"},\"category\":{\"S\":\"a\\tb\"},"
+                  "\"specs\":{\"M\":{\"k1\":{\"S\":\"v1\"},\"k\\u0032\":{\"S\":\"v\\n\"}}},"
+                  "\"tags\":{\"SS\":[\"t1\",\"t\\u00e9\"]}}",
+                  &it),
+        0);
     assert_true(dg_str_eq_cstr(it.name, "plain"));
     assert_int_equal(it.name.ptr[it.name.len], '\0');
     assert_true(dg_str_eq_cstr(it.category, "a\tb"));

@@ -7,11 +7,10 @@
  *
  *   POST   {path}                          create       201 + Location + ETag
  *   GET    {path}/{id}[?consistent=true]   get          200 + ETag
- *   PUT    {path}/{id}                     update       200 + ETag; version from If-Match or the body
- *   DELETE {path}/{id}                     delete       204; optional If-Match
- *   GET    {path}?{key}=..&limit&cursor    list by the schema's list_by index
- *   GET    {path}/{id}/versions            versions     newest first, paged
- *   GET    {path}/{id}/versions/{version}  get_version
+ *   PUT    {path}/{id}                     update       200 + ETag; version from If-Match or the
+ * body DELETE {path}/{id}                     delete       204; optional If-Match GET
+ * {path}?{key}=..&limit&cursor    list by the schema's list_by index GET    {path}/{id}/versions
+ * versions     newest first, paged GET    {path}/{id}/versions/{version}  get_version
  *
  * Status codes: 400 malformed JSON, a wrong type, an unknown or read-only
  * field, a bad parameter or cursor; 404; 409 version conflict (the error
@@ -32,10 +31,10 @@
 /* What the generator knows about one table's API. */
 typedef struct dg_api_table_def {
     const dg_table_desc *table;
-    const char *path;      /* "/products" (NULL: table without api:) */
-    int page_default;      /* limit when none is given */
+    const char *path; /* "/products" (NULL: table without api:) */
+    int page_default; /* limit when none is given */
     int page_max;
-    int list_by;           /* index into table->indexes, or -1 */
+    int list_by;             /* index into table->indexes, or -1 */
     void (*init)(void *obj); /* the entity's generated _init: zero + schema defaults */
 } dg_api_table_def;
 

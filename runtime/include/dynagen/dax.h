@@ -44,10 +44,10 @@
  * I/O failures, with full-jitter backoff. Never retried: condition failures,
  * validation errors, other 4xx, and refused credentials (a node's
  * [_,23,31,32]: DG_EINVAL with err->type the server's exception name, e.g.
- * InvalidSignatureException; a read does not fall back to DynamoDB). A write whose request was sent but not
- * answered (connection lost, timeout) is retried on another node — every
- * write dynagen's store issues is conditional — and the result then carries
- * ambiguous_retry = true, exactly like the DynamoDB client.
+ * InvalidSignatureException; a read does not fall back to DynamoDB). A write whose request was sent
+ * but not answered (connection lost, timeout) is retried on another node — every write dynagen's
+ * store issues is conditional — and the result then carries ambiguous_retry = true, exactly like
+ * the DynamoDB client.
  *
  * ReturnValuesOnConditionCheckFailure does not exist in DAX. With
  * dg_ddb_write.return_old_on_condition_failure set, a write that fails its

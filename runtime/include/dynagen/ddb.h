@@ -46,9 +46,10 @@ typedef struct dg_ddb_options {
     long request_timeout_ms; /* per attempt; default 5000 */
     int max_attempts;        /* default 6 (1 + 5 retries) */
     long max_retry_ms;       /* total time budget across attempts; default 10000 */
-    long base_backoff_ms;    /* full jitter: sleep random(0, min(max, base * 2^attempt)); default 25 */
-    long max_backoff_ms;     /* default 2000 */
-    const char *proxy;       /* NULL: no proxy (http_proxy & co. are ignored); else a proxy URL (copied) */
+    long base_backoff_ms; /* full jitter: sleep random(0, min(max, base * 2^attempt)); default 25 */
+    long max_backoff_ms;  /* default 2000 */
+    const char
+        *proxy; /* NULL: no proxy (http_proxy & co. are ignored); else a proxy URL (copied) */
 } dg_ddb_options;
 
 typedef struct dg_ddb_stats {
@@ -74,17 +75,19 @@ const dg_ddb_stats *dg_ddb_client_stats(const dg_ddb_client *c);
 /* ------------------------------------------------------------------ results */
 
 typedef struct dg_ddb_result {
-    cJSON *root;            /* the parsed response (owned) */
-    const cJSON *item;      /* Item / Attributes / the item returned on a failed condition; or NULL */
-    const cJSON *items;     /* Query/Scan Items array, or NULL */
-    const cJSON *last_key;  /* LastEvaluatedKey, or NULL */
-    int count;              /* Query/Scan Count */
-    const cJSON *unprocessed; /* BatchWrite UnprocessedItems / BatchGet UnprocessedKeys left after retries */
+    cJSON *root;        /* the parsed response (owned) */
+    const cJSON *item;  /* Item / Attributes / the item returned on a failed condition; or NULL */
+    const cJSON *items; /* Query/Scan Items array, or NULL */
+    const cJSON *last_key; /* LastEvaluatedKey, or NULL */
+    int count;             /* Query/Scan Count */
+    const cJSON *
+        unprocessed; /* BatchWrite UnprocessedItems / BatchGet UnprocessedKeys left after retries */
     const cJSON *responses; /* BatchGet Responses / TransactGet Responses */
     int attempts;           /* HTTP attempts this call took (refused connections and libcurl's
                                own resend on a dead keep-alive connection included) */
-    bool ambiguous_retry;   /* a write's condition failed on a retry after an unanswered attempt,
-                               or the call gave up after an unanswered attempt (it may have applied) */
+    bool
+        ambiguous_retry; /* a write's condition failed on a retry after an unanswered attempt,
+                            or the call gave up after an unanswered attempt (it may have applied) */
 } dg_ddb_result;
 
 void dg_ddb_result_init(dg_ddb_result *r);
@@ -130,7 +133,8 @@ void dg_ddb_expr_init(dg_ddb_expr *e);
 void dg_ddb_expr_clean_up(dg_ddb_expr *e);
 const char *dg_ddb_expr_name(dg_ddb_expr *e, const char *attr);
 const char *dg_ddb_expr_value(dg_ddb_expr *e, const char *av_json);
-/* Appends ,"ExpressionAttributeNames":{...},"ExpressionAttributeValues":{...} (only the non-empty ones). */
+/* Appends ,"ExpressionAttributeNames":{...},"ExpressionAttributeValues":{...} (only the non-empty
+ * ones). */
 int dg_ddb_expr_append(const dg_ddb_expr *e, dg_buf *body);
 
 /* ------------------------------------------------------------------ operations */
@@ -145,37 +149,39 @@ typedef enum dg_ddb_return {
 
 typedef struct dg_ddb_get {
     const char *table;
-    const char *key;          /* Key map JSON */
+    const char *key; /* Key map JSON */
     bool consistent;
-    const char *projection;   /* with placeholders, or NULL */
-    dg_ddb_expr *expr;        /* may be NULL */
+    const char *projection; /* with placeholders, or NULL */
+    dg_ddb_expr *expr;      /* may be NULL */
 } dg_ddb_get;
 int dg_ddb_get_item(dg_ddb_client *c, const dg_ddb_get *req, dg_ddb_result *res, dg_error *err);
 
 typedef struct dg_ddb_write {
     const char *table;
-    const char *item;         /* PutItem: Item map JSON */
-    const char *key;          /* Update/DeleteItem: Key map JSON */
-    const char *update;       /* UpdateItem: update expression */
-    const char *condition;    /* or NULL */
-    dg_ddb_expr *expr;        /* placeholders of update/condition; may be NULL */
+    const char *item;      /* PutItem: Item map JSON */
+    const char *key;       /* Update/DeleteItem: Key map JSON */
+    const char *update;    /* UpdateItem: update expression */
+    const char *condition; /* or NULL */
+    dg_ddb_expr *expr;     /* placeholders of update/condition; may be NULL */
     dg_ddb_return return_values;
     bool return_old_on_condition_failure; /* ReturnValuesOnConditionCheckFailure=ALL_OLD */
 } dg_ddb_write;
 int dg_ddb_put_item(dg_ddb_client *c, const dg_ddb_write *req, dg_ddb_result *res, dg_error *err);
-int dg_ddb_update_item(dg_ddb_client *c, const dg_ddb_write *req, dg_ddb_result *res, dg_error *err);
-int dg_ddb_delete_item(dg_ddb_client *c, const dg_ddb_write *req, dg_ddb_result *res, dg_error *err);
+int dg_ddb_update_item(dg_ddb_client *c, const dg_ddb_write *req, dg_ddb_result *res,
+                       dg_error *err);
+int dg_ddb_delete_item(dg_ddb_client *c, const dg_ddb_write *req, dg_ddb_result *res,
+                       dg_error *err);
 
 typedef struct dg_ddb_query {
     const char *table;
-    const char *index;        /* or NULL */
-    const char *key_condition;/* Query only */
-    const char *filter;       /* or NULL */
-    const char *projection;   /* or NULL */
+    const char *index;         /* or NULL */
+    const char *key_condition; /* Query only */
+    const char *filter;        /* or NULL */
+    const char *projection;    /* or NULL */
     dg_ddb_expr *expr;
-    const char *start_key;    /* ExclusiveStartKey JSON, or NULL */
-    int limit;                /* 0 = none */
-    bool forward;             /* ScanIndexForward (default true: set explicitly) */
+    const char *start_key; /* ExclusiveStartKey JSON, or NULL */
+    int limit;             /* 0 = none */
+    bool forward;          /* ScanIndexForward (default true: set explicitly) */
     bool consistent;
     int segment, total_segments; /* Scan only; total 0 = no parallel scan */
 } dg_ddb_query;
@@ -185,14 +191,17 @@ int dg_ddb_scan_page(dg_ddb_client *c, const dg_ddb_query *req, dg_ddb_result *r
 /* Batch: request_items is the RequestItems map JSON. Unprocessed keys/items
  * are retried with backoff within the retry budget; what is left is in
  * res->unprocessed (and the call returns DG_ETHROTTLED if anything is left). */
-int dg_ddb_batch_get(dg_ddb_client *c, const char *request_items, dg_ddb_result *res, dg_error *err);
-int dg_ddb_batch_write(dg_ddb_client *c, const char *request_items, dg_ddb_result *res, dg_error *err);
+int dg_ddb_batch_get(dg_ddb_client *c, const char *request_items, dg_ddb_result *res,
+                     dg_error *err);
+int dg_ddb_batch_write(dg_ddb_client *c, const char *request_items, dg_ddb_result *res,
+                       dg_error *err);
 
 /* TransactItems array JSON; token NULL = a random UUID v4 (reused across
  * retries); a token is 1-36 printable ASCII characters. */
 int dg_ddb_transact_write(dg_ddb_client *c, const char *transact_items, const char *token,
                           dg_ddb_result *res, dg_error *err);
-int dg_ddb_transact_get(dg_ddb_client *c, const char *transact_items, dg_ddb_result *res, dg_error *err);
+int dg_ddb_transact_get(dg_ddb_client *c, const char *transact_items, dg_ddb_result *res,
+                        dg_error *err);
 
 /* Control plane, for the local stack and tests. */
 int dg_ddb_describe_table(dg_ddb_client *c, const char *table, dg_ddb_result *res, dg_error *err);

@@ -23,7 +23,8 @@
 int dg_decimal_parse(const char *s, size_t n, int scale, int64_t *unscaled, const char *field,
                      dg_error *err);
 
-/* Append the canonical text: exactly `scale` fraction digits ("19.99", "-0.05", "20.00", "7" at scale 0). */
+/* Append the canonical text: exactly `scale` fraction digits ("19.99", "-0.05", "20.00", "7" at
+ * scale 0). */
 int dg_decimal_format(dg_buf *b, int64_t unscaled, int scale);
 
 /* The same text written at dst (no NUL); returns its length, 0 when the scale

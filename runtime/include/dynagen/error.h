@@ -10,18 +10,18 @@
 
 enum {
     DG_OK = 0,
-    DG_EINVAL = -1,       /* bad input: malformed, wrong type, constraint violated */
-    DG_ENOMEM = -2,       /* allocation failed or arena limit reached */
-    DG_ERANGE = -3,       /* number out of range / overflow */
-    DG_ENOTFOUND = -4,    /* item or route not found */
-    DG_ECONFLICT = -5,    /* condition failed: lost an optimistic-concurrency race */
-    DG_EIO = -6,          /* network / system I/O failure */
-    DG_ETIMEDOUT = -7,    /* deadline exceeded */
-    DG_ETHROTTLED = -8,   /* throttled past the retry budget */
-    DG_ESERVICE = -9,     /* error reported by a remote service (see type) */
-    DG_ETOOBIG = -10,     /* input larger than the configured bound */
-    DG_EUNSUPPORTED = -11,/* feature not supported */
-    DG_EINTERNAL = -12    /* bug: should not happen */
+    DG_EINVAL = -1,        /* bad input: malformed, wrong type, constraint violated */
+    DG_ENOMEM = -2,        /* allocation failed or arena limit reached */
+    DG_ERANGE = -3,        /* number out of range / overflow */
+    DG_ENOTFOUND = -4,     /* item or route not found */
+    DG_ECONFLICT = -5,     /* condition failed: lost an optimistic-concurrency race */
+    DG_EIO = -6,           /* network / system I/O failure */
+    DG_ETIMEDOUT = -7,     /* deadline exceeded */
+    DG_ETHROTTLED = -8,    /* throttled past the retry budget */
+    DG_ESERVICE = -9,      /* error reported by a remote service (see type) */
+    DG_ETOOBIG = -10,      /* input larger than the configured bound */
+    DG_EUNSUPPORTED = -11, /* feature not supported */
+    DG_EINTERNAL = -12     /* bug: should not happen */
 };
 
 #define DG_ERROR_FIELD_MAX 128
@@ -29,10 +29,11 @@ enum {
 #define DG_ERROR_MESSAGE_MAX 512
 
 typedef struct dg_error {
-    int code;                          /* DG_E* */
-    char field[DG_ERROR_FIELD_MAX];    /* API field path ("price", "specs.color", "tags[2]") or "" */
-    char type[DG_ERROR_TYPE_MAX];      /* remote error type (e.g. "ConditionalCheckFailedException") or "" */
-    char message[DG_ERROR_MESSAGE_MAX];/* human-readable, no trailing newline */
+    int code;                       /* DG_E* */
+    char field[DG_ERROR_FIELD_MAX]; /* API field path ("price", "specs.color", "tags[2]") or "" */
+    char type[DG_ERROR_TYPE_MAX];   /* remote error type (e.g. "ConditionalCheckFailedException") or
+                                       "" */
+    char message[DG_ERROR_MESSAGE_MAX]; /* human-readable, no trailing newline */
 } dg_error;
 
 /* Reset to DG_OK with empty strings. err may be NULL. */

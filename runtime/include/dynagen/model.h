@@ -74,10 +74,10 @@ enum {
 /* dg_field_desc.generate */
 typedef enum dg_generate {
     DG_GEN_NONE = 0,
-    DG_GEN_UUID,     /* random UUID v4 on create */
-    DG_GEN_VERSION,  /* version number, managed by the accessors */
-    DG_GEN_CREATED,  /* now, on create */
-    DG_GEN_UPDATED   /* now, on every write */
+    DG_GEN_UUID,    /* random UUID v4 on create */
+    DG_GEN_VERSION, /* version number, managed by the accessors */
+    DG_GEN_CREATED, /* now, on create */
+    DG_GEN_UPDATED  /* now, on every write */
 } dg_generate;
 
 /* Compiled-pattern cache. Generated code allocates one zero-initialised slot
@@ -94,7 +94,10 @@ struct dg_regex_slot {
     void *compiled;      /* regex_t *, heap */
     dg_regex_slot *next; /* registry link */
 };
-#define DG_REGEX_SLOT_INIT {0, NULL, NULL}
+#define DG_REGEX_SLOT_INIT                                                                         \
+    {                                                                                              \
+        0, NULL, NULL                                                                              \
+    }
 
 /* Free every compiled pattern cached by dg_validate (see dg_regex_slot). */
 void dg_model_cleanup(void);
@@ -103,66 +106,66 @@ typedef struct dg_field_desc dg_field_desc;
 typedef struct dg_object_desc dg_object_desc;
 
 struct dg_field_desc {
-    const char *name;  /* API / C name ("product_id"); "[]" for a list/map element */
-    const char *attr;  /* DynamoDB attribute name ("ProductID") */
+    const char *name; /* API / C name ("product_id"); "[]" for a list/map element */
+    const char *attr; /* DynamoDB attribute name ("ProductID") */
     dg_type type;
-    uint32_t flags;    /* DG_F_* */
+    uint32_t flags; /* DG_F_* */
     dg_generate generate;
-    uint32_t offset;   /* offsetof the value in its struct (0 for elements) */
-    uint32_t size;     /* sizeof the C storage of this value */
-    int32_t scale;     /* DG_TYPE_DECIMAL */
-    int64_t min, max;  /* integers / timestamps (ms) / ttl (s) / decimal (unscaled) */
-    double min_d, max_d;           /* DG_TYPE_DOUBLE */
-    uint32_t min_length;           /* STRING (code points) / BINARY (bytes); 0 = none */
-    uint32_t max_length;           /* STRING (code points) / BINARY (bytes); 0 = none */
-    uint32_t max_items;            /* sets, lists, maps; 0 = none */
-    const char *pattern;           /* POSIX ERE the whole string must match, or NULL */
-    dg_regex_slot *pattern_slot;   /* mutable cache slot for the compiled pattern */
-    const char *const *enum_values;/* allowed strings, or NULL */
+    uint32_t offset;                /* offsetof the value in its struct (0 for elements) */
+    uint32_t size;                  /* sizeof the C storage of this value */
+    int32_t scale;                  /* DG_TYPE_DECIMAL */
+    int64_t min, max;               /* integers / timestamps (ms) / ttl (s) / decimal (unscaled) */
+    double min_d, max_d;            /* DG_TYPE_DOUBLE */
+    uint32_t min_length;            /* STRING (code points) / BINARY (bytes); 0 = none */
+    uint32_t max_length;            /* STRING (code points) / BINARY (bytes); 0 = none */
+    uint32_t max_items;             /* sets, lists, maps; 0 = none */
+    const char *pattern;            /* POSIX ERE the whole string must match, or NULL */
+    dg_regex_slot *pattern_slot;    /* mutable cache slot for the compiled pattern */
+    const char *const *enum_values; /* allowed strings, or NULL */
     uint32_t enum_count;
-    const dg_field_desc *elem;     /* LIST element / MAP value / set member constraints (or NULL) */
-    const dg_object_desc *object;  /* OBJECT (and elem of type OBJECT) */
+    const dg_field_desc *elem;    /* LIST element / MAP value / set member constraints (or NULL) */
+    const dg_object_desc *object; /* OBJECT (and elem of type OBJECT) */
     /* Precomputed by the generator (ABI 2) so the codecs never strlen or
      * escape a name per field. 0 / NULL (hand-written descriptors) means
      * "derive from name / attr at run time"; when set they must match. */
-    uint32_t name_len;             /* strlen(name) */
-    uint32_t attr_len;             /* strlen(attr) */
-    const char *name_key;          /* name as a JSON string and ':' ("\"product_id\":") */
-    const char *attr_key;          /* attr likewise ("\"ProductID\":") */
-    uint32_t name_key_len;         /* strlen(name_key) */
-    uint32_t attr_key_len;         /* strlen(attr_key) */
+    uint32_t name_len;     /* strlen(name) */
+    uint32_t attr_len;     /* strlen(attr) */
+    const char *name_key;  /* name as a JSON string and ':' ("\"product_id\":") */
+    const char *attr_key;  /* attr likewise ("\"ProductID\":") */
+    uint32_t name_key_len; /* strlen(name_key) */
+    uint32_t attr_key_len; /* strlen(attr_key) */
 };
 
 struct dg_object_desc {
-    const char *name;           /* "product", "product_dimensions" */
-    uint32_t size;              /* sizeof the struct */
-    uint32_t presence_offset;   /* offsetof the uint64_t present mask */
+    const char *name;         /* "product", "product_dimensions" */
+    uint32_t size;            /* sizeof the struct */
+    uint32_t presence_offset; /* offsetof the uint64_t present mask */
     const dg_field_desc *fields;
-    uint32_t field_count;       /* <= 64 */
+    uint32_t field_count; /* <= 64 */
 };
 
 /* Secondary index, for key builders, queries and the tfvars. */
 typedef enum dg_projection { DG_PROJ_ALL = 1, DG_PROJ_KEYS_ONLY, DG_PROJ_INCLUDE } dg_projection;
 
 typedef struct dg_index_desc {
-    const char *name;          /* "CategoryIndex" */
-    bool local;                /* LSI (true) or GSI */
-    int32_t partition_field;   /* index into item->fields */
-    int32_t sort_field;        /* or -1 */
+    const char *name;        /* "CategoryIndex" */
+    bool local;              /* LSI (true) or GSI */
+    int32_t partition_field; /* index into item->fields */
+    int32_t sort_field;      /* or -1 */
     dg_projection projection;
-    const char *const *include;/* INCLUDE: DynamoDB attribute names */
+    const char *const *include; /* INCLUDE: DynamoDB attribute names */
     uint32_t include_count;
 } dg_index_desc;
 
 typedef struct dg_table_desc {
-    const char *table_name;    /* default physical name ("Products"); TABLE_NAME overrides */
-    const char *source;        /* "schema/products.yaml" */
+    const char *table_name; /* default physical name ("Products"); TABLE_NAME overrides */
+    const char *source;     /* "schema/products.yaml" */
     const dg_object_desc *item;
-    int32_t partition_field;   /* index into item->fields */
-    int32_t sort_field;        /* or -1 */
-    int32_t ttl_field;         /* or -1 */
-    bool versioned;            /* the version-0 pattern */
-    int64_t current_version;   /* sort-key value of the current item (0) */
+    int32_t partition_field; /* index into item->fields */
+    int32_t sort_field;      /* or -1 */
+    int32_t ttl_field;       /* or -1 */
+    bool versioned;          /* the version-0 pattern */
+    int64_t current_version; /* sort-key value of the current item (0) */
     const dg_index_desc *indexes;
     uint32_t index_count;
 } dg_table_desc;

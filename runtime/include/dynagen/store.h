@@ -93,9 +93,9 @@ void dg_store_set_dax(dg_store *s, struct dg_dax_client *dax, bool owned);
 
 /* What a write reports besides its status. */
 typedef struct dg_store_write {
-    int64_t version;          /* the version written (versioned tables) */
-    int64_t current_version;  /* on DG_ECONFLICT: the latest committed version (or -1 if gone) */
-    int attempts;             /* HTTP attempts of the commit write */
+    int64_t version;         /* the version written (versioned tables) */
+    int64_t current_version; /* on DG_ECONFLICT: the latest committed version (or -1 if gone) */
+    int attempts;            /* HTTP attempts of the commit write */
 } dg_store_write;
 
 /* obj: an item of t->item, validated here; generated fields (uuid, version,
@@ -116,7 +116,7 @@ int dg_store_delete(dg_store *s, const void *key_obj, int64_t expected_version, 
                     dg_error *err);
 
 typedef struct dg_store_page {
-    void *items;       /* count structs of t->item->size, in the arena */
+    void *items; /* count structs of t->item->size, in the arena */
     size_t count;
     char *next_cursor; /* NULL on the last page; in the arena */
 } dg_store_page;

@@ -20,19 +20,23 @@ typedef struct dg_bytes {
 #define DG_STR(lit) ((dg_str){(lit), sizeof(lit) - 1})
 #define DG_STR_NULL ((dg_str){NULL, 0})
 
-static inline dg_str dg_str_from(const char *s, size_t n) { dg_str r = {s, n}; return r; }
+static inline dg_str dg_str_from(const char *s, size_t n)
+{
+    dg_str r = {s, n};
+    return r;
+}
 bool dg_str_eq(dg_str a, dg_str b);
 bool dg_str_eq_cstr(dg_str a, const char *s);
 
 /* Homogeneous collections. Element storage is described by the field descriptor. */
 typedef struct dg_list {
-    void *items;   /* count elements of the element type's C storage */
+    void *items; /* count elements of the element type's C storage */
     size_t count;
 } dg_list;
 
 typedef struct dg_map {
-    dg_str *keys;  /* count keys, unique */
-    void *values;  /* count values of the value type's C storage */
+    dg_str *keys; /* count keys, unique */
+    void *values; /* count values of the value type's C storage */
     size_t count;
 } dg_map;
 

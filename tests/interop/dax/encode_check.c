@@ -167,7 +167,8 @@ int main(int argc, char **argv)
     r.table = table;
     r.key_schema = &ks;
     r.num_mode = DG_DAX_NUM_NODE_COMPAT;
-    dg_dax_av qv = av_json(a, "{\":p\":{\"S\":\"C1\"},\":v\":{\"N\":\"1\"},\":x\":{\"N\":\"2.5\"}}");
+    dg_dax_av qv =
+        av_json(a, "{\":p\":{\"S\":\"C1\"},\":v\":{\"N\":\"1\"},\":x\":{\"N\":\"2.5\"}}");
     r.expr.key_condition = "ProductID = :p AND Version >= :v";
     r.expr.filter = "Price > :x";
     r.expr.values = &qv;

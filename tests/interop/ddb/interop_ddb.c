@@ -122,8 +122,8 @@ static int cmd_write(dg_store *s, const char *path)
         if (rc == 0)
             rc = product_create(s, &p, a, &w, &err);
         if (rc != 0) {
-            fprintf(stderr, "interop_ddb: %s: create: %s: %s %s\n", kase, dg_strerror(rc), err.field,
-                    err.message);
+            fprintf(stderr, "interop_ddb: %s: create: %s: %s %s\n", kase, dg_strerror(rc),
+                    err.field, err.message);
             status = 1;
             continue;
         }
@@ -139,7 +139,8 @@ static int cmd_write(dg_store *s, const char *path)
             rc = in != NULL ? product_from_json(&q, in, strlen(in), 0, a, &err) : DG_EINVAL;
             free(in);
             if (rc == 0) {
-                product_set_product_id(&q, (dg_str){dg_arena_strndup(a, id, strlen(id)), strlen(id)});
+                product_set_product_id(&q,
+                                       (dg_str){dg_arena_strndup(a, id, strlen(id)), strlen(id)});
                 product_set_version(&q, version);
                 rc = product_update(s, &q, a, &w, &err);
             }
@@ -196,7 +197,8 @@ static int cmd_read(dg_store *s, const char *path)
     int status = 0;
     dg_arena *a = dg_arena_new(0);
     char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = strtok_r(text, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
         cJSON *req = cJSON_Parse(line);
         const cJSON *kase = cJSON_GetObjectItemCaseSensitive(req, "case");
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(req, "id");
