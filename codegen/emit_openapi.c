@@ -260,7 +260,10 @@ static void error_responses(cg_sb *b, const char *const *codes, size_t n)
         {"422", "A field breaks a schema rule (required, min/max, length, pattern, enum)"},
         {"428", "The version you read is required (If-Match header or the version field)"},
         {"429", "Throttled by DynamoDB past the retry budget (see Retry-After)"},
-        {"503", "The table is unavailable or the request ran out of time"},
+        {"502", "The table's endpoint failed TLS verification (a configuration fault; not "
+                "retried)"},
+        {"503", "The table is unavailable past the retry budget (see Retry-After)"},
+        {"504", "The request ran out of time (the Lambda deadline)"},
     };
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < sizeof all / sizeof *all; j++)
@@ -351,7 +354,7 @@ static void emit_paths(cg_sb *b, const cg_table *t)
             paging_params(b, t);
             ind(b, 6), cg_sb_puts(b, "responses:\n");
             json_response(b, "200", "One page", cg_fmt("%sPage", E), false);
-            ERRS("400", "429", "503");
+            ERRS("400", "429", "502", "503", "504");
         }
         if (t->ops & CG_OP_CREATE) {
             ind(b, 4), cg_sb_puts(b, "post:\n");
@@ -362,7 +365,7 @@ static void emit_paths(cg_sb *b, const cg_table *t)
             body(b, cg_fmt("%sInput", E));
             ind(b, 6), cg_sb_puts(b, "responses:\n");
             json_response(b, "201", "Created; Location names the new item", E, true);
-            ERRS("400", "409", "413", "415", "422", "429", "503");
+            ERRS("400", "409", "413", "415", "422", "429", "502", "503", "504");
         }
     }
     if (t->ops & (CG_OP_GET | CG_OP_UPDATE | CG_OP_DELETE)) {
@@ -385,7 +388,7 @@ static void emit_paths(cg_sb *b, const cg_table *t)
                   "true: a strongly consistent read (bypasses DAX).");
             ind(b, 6), cg_sb_puts(b, "responses:\n");
             json_response(b, "200", "The item", E, t->versioned);
-            ERRS("400", "404", "429", "503");
+            ERRS("400", "404", "429", "502", "503", "504");
         }
         if (t->ops & CG_OP_UPDATE) {
             ind(b, 4), cg_sb_puts(b, "put:\n");
@@ -402,9 +405,9 @@ static void emit_paths(cg_sb *b, const cg_table *t)
             ind(b, 6), cg_sb_puts(b, "responses:\n");
             json_response(b, "200", "The new version", E, t->versioned);
             if (t->versioned)
-                ERRS("400", "404", "409", "413", "415", "422", "428", "429", "503");
+                ERRS("400", "404", "409", "413", "415", "422", "428", "429", "502", "503", "504");
             else
-                ERRS("400", "404", "413", "415", "422", "429", "503");
+                ERRS("400", "404", "413", "415", "422", "429", "502", "503", "504");
         }
         if (t->ops & CG_OP_DELETE) {
             ind(b, 4), cg_sb_puts(b, "delete:\n");
@@ -422,7 +425,7 @@ static void emit_paths(cg_sb *b, const cg_table *t)
             ind(b, 6), cg_sb_puts(b, "responses:\n");
             ind(b, 8), cg_sb_puts(b, "\"204\":\n");
             ind(b, 10), cg_sb_puts(b, "description: Deleted\n");
-            ERRS("404", "409", "429", "503");
+            ERRS("404", "409", "429", "502", "503", "504");
         }
     }
     if (t->ops & CG_OP_VERSIONS) {
@@ -435,7 +438,7 @@ static void emit_paths(cg_sb *b, const cg_table *t)
         paging_params(b, t);
         ind(b, 6), cg_sb_puts(b, "responses:\n");
         json_response(b, "200", "One page of versions", cg_fmt("%sPage", E), false);
-        ERRS("400", "429", "503");
+        ERRS("400", "429", "502", "503", "504");
     }
     if (t->ops & CG_OP_GET_VERSION) {
         ind(b, 2), cg_sb_printf(b, "%s/{id}/versions/{version}:\n", P);
@@ -447,7 +450,7 @@ static void emit_paths(cg_sb *b, const cg_table *t)
         param(b, "version", "path", true, "integer", "The version number (1 and up).");
         ind(b, 6), cg_sb_puts(b, "responses:\n");
         json_response(b, "200", "That version", E, true);
-        ERRS("400", "404", "429", "503");
+        ERRS("400", "404", "429", "502", "503", "504");
     }
 }
 

@@ -347,17 +347,28 @@ static bool failed_before_send(CURLcode rc)
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
     case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ENGINE_NOTFOUND:
     case CURLE_SSL_ENGINE_SETFAILED:
     case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_OUT_OF_MEMORY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The peer could not be verified: its certificate (chain, name, pin, status)
+ * or our trust store. Nothing was sent, and the same handshake fails again. */
+static bool untrusted_peer(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_OUT_OF_MEMORY:
         return true;
     default:
         return false;
@@ -558,6 +569,14 @@ int dg_aws_http_post(dg_aws_http *h, const dg_aws_http_request *req, dg_aws_http
     if (rc == CURLE_WRITE_ERROR && dg_buf_status(&resp->body) != 0) {
         *failure = DG_AWS_HTTP_MAYBE_SENT;
         return dg_error_set(err, DG_ENOMEM, NULL, "out of memory reading the response");
+    }
+    if (untrusted_peer(rc)) {
+        *failure = DG_AWS_HTTP_UNTRUSTED;
+        dg_error_set(err, DG_EIO, NULL, "POST %s: %s%s%s%s", req->url, curl_easy_strerror(rc),
+                     h->errbuf[0] ? " (" : "", h->errbuf, h->errbuf[0] ? ")" : "");
+        if (err != NULL)
+            snprintf(err->type, sizeof err->type, "%s", DG_ERROR_TYPE_UNTRUSTED_PEER);
+        return DG_EIO;
     }
     *failure = failed_before_send(rc) ? DG_AWS_HTTP_NOT_SENT : DG_AWS_HTTP_MAYBE_SENT;
     int code = rc == CURLE_OPERATION_TIMEDOUT ? DG_ETIMEDOUT : DG_EIO;

@@ -593,6 +593,12 @@ int dg_ddb_call(dg_ddb_client *c, const char *op, const char *body, size_t len, 
                 kind = LAST_SERVER;
                 unanswered = true; /* a 5xx write may or may not have been applied */
             }
+        } else if (failure == DG_AWS_HTTP_UNTRUSTED) {
+            /* the same handshake would fail again: not retried */
+            c->stats.connection_errors++;
+            if (err != NULL)
+                *err = last;
+            return rc;
         } else if (rc == DG_EIO || rc == DG_ETIMEDOUT) {
             c->stats.connection_errors++;
             kind = LAST_TRANSPORT;

@@ -346,6 +346,8 @@ static const char *generic_message(int status)
         return "too many requests; retry after a short wait";
     case 501:
         return "this operation is not supported";
+    case 502:
+        return "an upstream service could not be reached securely";
     case 503:
         return "the service is temporarily unavailable; retry later";
     case 504:
@@ -362,6 +364,8 @@ int dg_http_error_from(dg_http_response *res, const dg_error *err)
     int status = dg_http_status_for(code);
     if (remote && status == 400)
         status = 500; /* a service rejected what we sent: our bug */
+    if (code == DG_EIO && remote && strcmp(err->type, DG_ERROR_TYPE_UNTRUSTED_PEER) == 0)
+        status = 502; /* the upstream is misconfigured or not who it claims: retrying won't help */
     bool client = status == 400 || status == 404 || status == 409 || status == 413;
     const char *message = generic_message(status);
     const char *field = NULL;

@@ -36,6 +36,10 @@ typedef struct dg_error {
     char message[DG_ERROR_MESSAGE_MAX]; /* human-readable, no trailing newline */
 } dg_error;
 
+/* dg_error.type of a DG_EIO whose peer failed TLS verification (certificate,
+ * name, trust store): a configuration fault, never retried; the API answers 502. */
+#define DG_ERROR_TYPE_UNTRUSTED_PEER "UntrustedPeer"
+
 /* Reset to DG_OK with empty strings. err may be NULL. */
 void dg_error_clear(dg_error *err);
 
