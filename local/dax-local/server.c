@@ -2512,7 +2512,8 @@ static void usage(void)
             "usage: dax-local [options]\n"
             "  --host ADDR          listen address (default 127.0.0.1; DAX_LOCAL_HOST)\n"
             "  --port N             first port (default 8111, 0 = a free port; DAX_LOCAL_PORT)\n"
-            "  --nodes N            N nodes on ports P..P+N-1 (default 1, max 16)\n"
+            "  --nodes N            N nodes on ports P..P+N-1, or each on a free port with\n"
+            "                       --port 0 (default 1, max 16)\n"
             "  --item-ttl D         item cache TTL (default 5m; 2s, 500ms, ...)\n"
             "  --query-ttl D        query cache TTL (default 5m)\n"
             "  --max-items N        entries per cache (default 10000)\n"
@@ -2606,49 +2607,32 @@ int main(int argc, char **argv)
         logf_("--host %s: not an IPv4 address", g.host);
         return 1;
     }
-    /* With --port 0 the kernel picks node 1's port and the other nodes take
-     * the ports after it; when one of those is taken, the whole set is given
-     * back and picked again (bounded), so a busy machine does not fail it. */
-    for (int attempt = 1;; attempt++) {
-        int bound = 0, busy = 0;
-        for (int i = 0; i < g.nodes; i++) {
-            int port = (g.port == 0 && i == 0) ? 0 : (g.port == 0 ? g.ports[0] : g.port) + i;
-            if (port > 65535) {
-                if (g.port == 0 && attempt < 50) {
-                    busy = 1;
-                    break;
-                }
-                logf_("--port %d --nodes %d: node %d would need port %d (> 65535)", g.port, g.nodes,
-                      i + 1, port);
-                return 1;
-            }
-            lfd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            int one = 1;
-            setsockopt(lfd[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-            node_sin.sin_port = htons((uint16_t)port);
-            if (lfd[i] < 0 || bind(lfd[i], (struct sockaddr *)&node_sin, sizeof node_sin) != 0 ||
-                listen(lfd[i], 128) != 0) {
-                int e = errno;
-                if (lfd[i] >= 0)
-                    close(lfd[i]);
-                if (g.port == 0 && i > 0 && e == EADDRINUSE && attempt < 50) {
-                    busy = 1;
-                    break;
-                }
-                logf_("cannot listen on %s:%d: %s", g.host, port, strerror(e));
-                return 1;
-            }
-            socklen_t sl = sizeof node_sin;
-            getsockname(lfd[i], (struct sockaddr *)&node_sin, &sl);
-            g.ports[i] = ntohs(node_sin.sin_port);
-            pfd[i].fd = lfd[i];
-            pfd[i].events = POLLIN;
-            bound = i + 1;
+    /* --port P: the nodes on P..P+N-1. --port 0: every node on a free port
+     * of the kernel's choosing (clients learn them from the endpoints call);
+     * asking for N consecutive free ports instead races with every other
+     * program that binds or connects meanwhile. */
+    for (int i = 0; i < g.nodes; i++) {
+        int port = g.port == 0 ? 0 : g.port + i;
+        if (port > 65535) {
+            logf_("--port %d --nodes %d: node %d would need port %d (> 65535)", g.port, g.nodes,
+                  i + 1, port);
+            return 1;
         }
-        if (!busy)
-            break;
-        for (int i = 0; i < bound; i++)
-            close(lfd[i]);
+        lfd[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int one = 1;
+        if (lfd[i] >= 0)
+            setsockopt(lfd[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        node_sin.sin_port = htons((uint16_t)port);
+        if (lfd[i] < 0 || bind(lfd[i], (struct sockaddr *)&node_sin, sizeof node_sin) != 0 ||
+            listen(lfd[i], 128) != 0) {
+            logf_("cannot listen on %s:%d: %s", g.host, port, strerror(errno));
+            return 1;
+        }
+        socklen_t sl = sizeof node_sin;
+        getsockname(lfd[i], (struct sockaddr *)&node_sin, &sl);
+        g.ports[i] = ntohs(node_sin.sin_port);
+        pfd[i].fd = lfd[i];
+        pfd[i].events = POLLIN;
     }
     for (int i = 0; i < g.nodes; i++)
         logf_("node %d listening on %s:%d", i + 1, g.host, g.ports[i]);

@@ -1,13 +1,14 @@
 'use strict';
 // dax-local --nodes 3: every node answers endpoints with all three, and the
 // official client works when seeded with any one of them.
-// usage: node cluster.js DDB_ENDPOINT HOST PORT0 NODES
+// usage: node cluster.js DDB_ENDPOINT HOST PORT1,PORT2,...
 const net = require('net');
 const crypto = require('crypto');
 const c = require('./common');
 
-const [ddbEndpoint, host, port0, nodesS] = process.argv.slice(2);
-const nodes = Number(nodesS);
+const [ddbEndpoint, host, portList] = process.argv.slice(2);
+const nodePorts = portList.split(',').map(Number);
+const nodes = nodePorts.length;
 let pass = 0; let fail = 0;
 function check(cond, name, detail) {
   if (cond) { pass++; console.log(`ok   cluster ${name}`); } else { fail++; console.log(`FAIL cluster ${name}${detail ? ': ' + detail : ''}`); }
@@ -27,11 +28,11 @@ function endpoints(port) {
 
 (async () => {
   for (let i = 0; i < nodes; i++) {
-    const r = await endpoints(Number(port0) + i);
+    const r = await endpoints(nodePorts[i]);
     // 80, array header of `nodes` maps, each with the node's port (3: 19 xxxx)
     const ports = [];
     for (let k = 0; k < nodes; k++) {
-      const p = Number(port0) + k;
+      const p = nodePorts[k];
       if (r.includes(Buffer.from([0x03, 0x19, p >> 8, p & 0xff]))) ports.push(p);
     }
     check(r[0] === 0x80 && r[1] === 0x80 + nodes && ports.length === nodes, `node ${i + 1} answers endpoints with all ${nodes} nodes`, r.toString('hex').slice(0, 60));
@@ -40,7 +41,7 @@ function endpoints(port) {
   const CT = 'ClusterTest_' + Date.now().toString(36);
   await c.createTable(ddb, CT, false);
   for (let i = 0; i < nodes; i++) {
-    const dax = c.daxV3(`${host}:${Number(port0) + i}`);
+    const dax = c.daxV3(`${host}:${nodePorts[i]}`);
     const k = { ProductID: { S: 'N' + i }, Version: { N: '1' } };
     try {
       await dax.putItem({ TableName: CT, Item: k });
