@@ -201,7 +201,8 @@ reject() {
 
 if ! start main "$ENDPOINT" --timeout 10; then bad "start lambda-local with the unpacked bootstrap"; finish; fi
 ok "lambda-local runs the unpacked bootstrap (pid $RTPID)"
-sleep 0.2
+# "started" is logged at the spawn; the launcher has exec'd the loader once the runtime asked for work
+for _ in $(seq 200); do grep -q "runtime pid $RTPID ready" "$tmp/main.err" && break; sleep 0.05; done
 # the function really runs on the bundled loader and libc, with only the documented environment
 exe=$(readlink "/proc/$RTPID/exe" || true)
 if [[ $exe == "$PKG/lib/ld-linux-x86-64.so.2" ]] && grep -q " $PKG/lib/libc.so.6\$" "/proc/$RTPID/maps" \

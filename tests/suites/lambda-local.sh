@@ -185,8 +185,12 @@ else bad "cookies: HTTP $CODE: $(cat "$tmp/cookies.hdr")"; fi
 # ---- the log line / EMF (the runtime's stdout)
 req note GET /note
 expect note 200 '"noted":true'
-sleep 0.2
-line=$(grep -F '"path":"/note"' "$tmp/$M.out" | tail -1)
+line=
+for _ in $(seq 50); do # the runtime's stdout may reach the file just after the response
+  line=$(grep -F '"path":"/note"' "$tmp/$M.out" | tail -1)
+  [[ -n $line ]] && break
+  sleep 0.1
+done
 if [[ $line == *'"_aws":{"Timestamp":'* && $line == *'"Namespace":"dynagen","Dimensions":[["Route"]]'* && $line == *'"route":"GET /note"'* \
   && $line == *'"cache":"hit"'* && $line == *'"retries":2'* && $line == *'"status":200'* && $line == *'"latency_ms":'* && $line == *'"CacheHits":1'* ]]; then
   ok "log line: request fields + EMF metrics"

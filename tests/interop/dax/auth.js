@@ -48,7 +48,7 @@ function session(steps) {
       const st = steps[i++];
       s.write(st.bytes);
       if (!st.reply) { next(); return; }
-      const t = setTimeout(() => { waiting = null; out.push(null); next(); }, 1500);
+      const t = setTimeout(() => { waiting = null; out.push(null); next(); }, 5000); // a reply ends it early
       // responses here are small and arrive in one piece after a pause
       waiting = () => {
         if (!buf.length && !closed) return;

@@ -20,9 +20,13 @@ function endpoints(port) {
   return new Promise((resolve) => {
     const s = net.connect(port, host, () => s.write(Buffer.concat([preamble, Buffer.from('011a1b2bcf02', 'hex')])));
     let got = Buffer.alloc(0);
-    s.on('data', (d) => { got = Buffer.concat([got, d]); });
-    s.on('error', () => resolve(got));
-    setTimeout(() => { s.destroy(); resolve(got); }, 500);
+    const t = setTimeout(() => { s.destroy(); resolve(got); }, 5000);
+    s.on('data', (d) => {
+      got = Buffer.concat([got, d]);
+      // done once every node's port is in the answer
+      if (nodePorts.every((p) => got.includes(Buffer.from([0x03, 0x19, p >> 8, p & 0xff])))) { clearTimeout(t); s.destroy(); resolve(got); }
+    });
+    s.on('error', () => { clearTimeout(t); resolve(got); });
   });
 }
 
