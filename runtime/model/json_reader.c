@@ -4,9 +4,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "dynagen/codec_util.h"
 #include "dynagen/model.h" /* DG_JSON_MAX_DEPTH */
@@ -126,66 +123,17 @@ static int hex4(const char *p, uint32_t *out)
     return 0;
 }
 
-/* Word-at-a-time helpers for the string scan (8 bytes, any byte order). */
-#define JR_ONES UINT64_C(0x0101010101010101)
-#define JR_HIGHS UINT64_C(0x8080808080808080)
-
-static inline uint64_t load8(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-/* Non-zero when some byte of v is '"', '\\' or < 0x20. Exact as a yes/no
- * answer (borrows only create false hits above a true one). */
-static inline uint64_t special8(uint64_t v)
-{
-    uint64_t ctl = (v - JR_ONES * 0x20) & ~v;
-    uint64_t q = v ^ (JR_ONES * 0x22);
-    uint64_t bs = v ^ (JR_ONES * 0x5C);
-    q = (q - JR_ONES) & ~q;
-    bs = (bs - JR_ONES) & ~bs;
-    return (ctl | q | bs) & JR_HIGHS;
-}
-
 /* First byte at or after q (before e) that is '"', '\\' or < 0x20, or e.
- * *hi (when still NULL) is set to the first byte >= 0x80 passed on the way. */
+ * *hi (when still NULL) is set when a byte >= 0x80 was passed on the way: to
+ * q, a character boundary with only ASCII between it and that byte, so UTF-8
+ * validation from *hi judges the text as validation from the byte would. */
 static inline const char *scan_special(const char *q, const char *e, const char **hi)
 {
-#if defined(__SSE2__)
-    while (e - q >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-        unsigned m = dg_json_special16(v);
-        unsigned h = (unsigned)_mm_movemask_epi8(v);
-        if (m != 0) {
-            unsigned k = (unsigned)__builtin_ctz(m);
-            h &= (1u << k) - 1;
-            if (*hi == NULL && h != 0)
-                *hi = q + __builtin_ctz(h);
-            return q + k;
-        }
-        if (*hi == NULL && h != 0)
-            *hi = q + __builtin_ctz(h);
-        q += 16;
-    }
-#endif
-    while (e - q >= 8) {
-        uint64_t v = load8(q);
-        if (special8(v) != 0)
-            break;
-        if (*hi == NULL && (v & JR_HIGHS) != 0)
-            *hi = q; /* all bytes before are ASCII: a character boundary */
-        q += 8;
-    }
-    for (; q < e; q++) {
-        unsigned char c = (unsigned char)*q;
-        if (c < 0x20 || c == '"' || c == '\\')
-            return q;
-        if (*hi == NULL && c >= 0x80)
-            *hi = q;
-    }
-    return e;
+    unsigned high = 0;
+    const char *k = dg_jr_scan_str(q, e, &high);
+    if (high != 0 && *hi == NULL)
+        *hi = q;
+    return k;
 }
 
 /* Read the string at r->p ('"'). mode 0: validate only; 1: *out points into
