@@ -46,40 +46,29 @@ trap cleanup EXIT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-# start NAME [lambda-local options...]: sets PORT and LLPID; logs in $tmp/NAME.{out,err}
-start() {
-  local name=$1; shift
+# launch WAIT NAME [lambda-local options...]: sets PORT and LLPID; logs in
+# $tmp/NAME.{out,err}; waits until it listens and, with WAIT=runtime, until
+# its runtime has started
+launch() {
+  local wait=$1 name=$2; shift 2
   "$LL" --port 0 "$@" "$ECHO" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   LLPID=$!
   pids+=("$LLPID")
   PORT=
-  for _ in $(seq 100); do
+  for _ in $(seq 200); do
     PORT=$(grep -m1 -oP 'listening on http://127\.0\.0\.1:\K[0-9]+' "$tmp/$name.err")
-    [[ -n $PORT ]] && grep -q 'runtime started' "$tmp/$name.err" && return 0
+    [[ -n $PORT ]] && { [[ $wait != runtime ]] || grep -q 'runtime started' "$tmp/$name.err"; } && return 0
     kill -0 "$LLPID" 2>/dev/null || break
     sleep 0.1
   done
   echo "lambda-local ($name) did not start:"; sed 's/^/    /' "$tmp/$name.err"
   return 1
 }
-
-# start_od NAME [lambda-local options...]: like start, but only waits until it
-# listens (with --on-demand no runtime starts before a request)
-start_od() {
-  local name=$1; shift
-  "$LL" --port 0 "$@" "$ECHO" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-  LLPID=$!
-  pids+=("$LLPID")
-  PORT=
-  for _ in $(seq 100); do
-    PORT=$(grep -m1 -oP 'listening on http://127\.0\.0\.1:\K[0-9]+' "$tmp/$name.err")
-    [[ -n $PORT ]] && return 0
-    kill -0 "$LLPID" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "lambda-local ($name) did not start:"; sed 's/^/    /' "$tmp/$name.err"
-  return 1
-}
+# start NAME [options...]: lambda-local and its runtime
+start() { launch runtime "$@"; }
+# start_od NAME [options...]: only until it listens (with --on-demand no
+# runtime starts before a request)
+start_od() { launch listen "$@"; }
 # spawns NAME: how many runtime processes lambda-local has started so far
 spawns() { grep -cE 'runtime started: pid|runtime restarted after' "$tmp/$1.err"; }
 # stop_ll NAME WHAT: SIGTERM lambda-local, expect exit 0 within 5 s
