@@ -51,18 +51,17 @@ static const uint8_t R_QUERY[] = {0x80, 0xa3, 0x07, 0x81, 0x82, 0x47, 0x62, 0x50
                                   0x00, 0x00, 0x4e, 0x02, 0x66, 'W',  'i',  'd',  'g',  'e',  't',
                                   0xc4, 0x82, 0x21, 0x19, 0x07, 0xcf, 0x08, 0x01, 0x0a, 0x01};
 
-static size_t ccf_reply(uint8_t *o)
+/* An error reply: the code array, then message, [requestId, exception name, 400]. */
+static size_t error_reply(uint8_t *o, const uint8_t *codes, size_t ncodes, const char *msg,
+                          const char *ex)
 {
     size_t n = 0;
-    const uint8_t codes[] = {0x85, 0x04, 0x18, 0x25, 0x18, 0x26, 0x18, 0x27, 0x18, 0x2b};
-    memcpy(o + n, codes, sizeof codes);
-    n += sizeof codes;
-    const char *msg = "The conditional request failed";
+    memcpy(o + n, codes, ncodes);
+    n += ncodes;
     o[n++] = 0x78;
     o[n++] = (uint8_t)strlen(msg);
     memcpy(o + n, msg, strlen(msg));
     n += strlen(msg);
-    const char *ex = "ConditionalCheckFailedException";
     o[n++] = 0x83;
     o[n++] = 0x67;
     memcpy(o + n, "req-123", 7);
@@ -77,33 +76,23 @@ static size_t ccf_reply(uint8_t *o)
     return n;
 }
 
-/* [4, 23, 31, leaf], message, [requestId, exception name, 400] */
+/* [4, 37, 38, 39, 43]: ConditionalCheckFailed */
+static size_t ccf_reply(uint8_t *o)
+{
+    const uint8_t codes[] = {0x85, 0x04, 0x18, 0x25, 0x18, 0x26, 0x18, 0x27, 0x18, 0x2b};
+    return error_reply(o, codes, sizeof codes, "The conditional request failed",
+                       "ConditionalCheckFailedException");
+}
+
+/* [4, 23, 31, leaf]: authentication */
 static size_t auth_reply(uint8_t *o, int leaf)
 {
-    size_t n = 0;
     const uint8_t codes[] = {0x84, 0x04, 0x17, 0x18, 0x1f, 0x18, (uint8_t)leaf};
-    memcpy(o + n, codes, sizeof codes);
-    n += sizeof codes;
     const char *msg = leaf == 33 ? "Request must be authenticated"
                                  : "The request signature we calculated does not match the "
                                    "signature you provided.";
     const char *ex = leaf == 33 ? "AuthenticationRequiredException" : "InvalidSignatureException";
-    o[n++] = 0x78;
-    o[n++] = (uint8_t)strlen(msg);
-    memcpy(o + n, msg, strlen(msg));
-    n += strlen(msg);
-    o[n++] = 0x83;
-    o[n++] = 0x67;
-    memcpy(o + n, "req-123", 7);
-    n += 7;
-    o[n++] = 0x78;
-    o[n++] = (uint8_t)strlen(ex);
-    memcpy(o + n, ex, strlen(ex));
-    n += strlen(ex);
-    o[n++] = 0x19;
-    o[n++] = 0x01;
-    o[n++] = 0x90;
-    return n;
+    return error_reply(o, codes, sizeof codes, msg, ex);
 }
 
 static size_t endpoints_reply(const fake *f, uint8_t *o)
