@@ -571,12 +571,10 @@ int dg_aws_http_post(dg_aws_http *h, const dg_aws_http_request *req, dg_aws_http
         return dg_error_set(err, DG_ENOMEM, NULL, "out of memory reading the response");
     }
     if (untrusted_peer(rc)) {
-        *failure = DG_AWS_HTTP_UNTRUSTED;
-        dg_error_set(err, DG_EIO, NULL, "POST %s: %s%s%s%s", req->url, curl_easy_strerror(rc),
-                     h->errbuf[0] ? " (" : "", h->errbuf, h->errbuf[0] ? ")" : "");
-        if (err != NULL)
-            snprintf(err->type, sizeof err->type, "%s", DG_ERROR_TYPE_UNTRUSTED_PEER);
-        return DG_EIO;
+        *failure = DG_AWS_HTTP_NOT_SENT;
+        return dg_error_set(err, DG_EUNTRUSTED, NULL, "POST %s: %s%s%s%s", req->url,
+                            curl_easy_strerror(rc), h->errbuf[0] ? " (" : "", h->errbuf,
+                            h->errbuf[0] ? ")" : "");
     }
     *failure = failed_before_send(rc) ? DG_AWS_HTTP_NOT_SENT : DG_AWS_HTTP_MAYBE_SENT;
     int code = rc == CURLE_OPERATION_TIMEDOUT ? DG_ETIMEDOUT : DG_EIO;

@@ -54,9 +54,7 @@ typedef enum dg_aws_http_failure {
                            (resolve / connect / TLS handshake): never applied */
     DG_AWS_HTTP_MAYBE_SENT, /* failed after (part of) the request was written: the
                            server may have acted on it */
-    DG_AWS_HTTP_TOO_BIG,    /* the response body exceeded max_response */
-    DG_AWS_HTTP_UNTRUSTED   /* the server's certificate failed verification: never
-                           sent, and retrying cannot help (a configuration fault) */
+    DG_AWS_HTTP_TOO_BIG     /* the response body exceeded max_response */
 } dg_aws_http_failure;
 
 int dg_aws_http_new(const dg_aws_http_options *opts, dg_aws_http **out, dg_error *err);

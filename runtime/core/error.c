@@ -105,6 +105,8 @@ const char *dg_strerror(int code)
         return "unsupported";
     case DG_EINTERNAL:
         return "internal";
+    case DG_EUNTRUSTED:
+        return "untrusted_peer";
     default:
         return "unknown";
     }

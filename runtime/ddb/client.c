@@ -535,7 +535,8 @@ int dg_ddb_call(dg_ddb_client *c, const char *op, const char *body, size_t len, 
         dg_aws_http_failure failure;
         int rc = send_once(c, target, body, len, timeout, &failure, &last);
         /* Every request handed to the transport counts, refused connections included. */
-        if (rc == 0 || rc == DG_EIO || rc == DG_ETIMEDOUT || failure != DG_AWS_HTTP_NOT_SENT) {
+        if (rc == 0 || rc == DG_EIO || rc == DG_ETIMEDOUT || rc == DG_EUNTRUSTED ||
+            failure != DG_AWS_HTTP_NOT_SENT) {
             res->attempts++;
             c->stats.attempts++;
         }
@@ -593,12 +594,6 @@ int dg_ddb_call(dg_ddb_client *c, const char *op, const char *body, size_t len, 
                 kind = LAST_SERVER;
                 unanswered = true; /* a 5xx write may or may not have been applied */
             }
-        } else if (failure == DG_AWS_HTTP_UNTRUSTED) {
-            /* the same handshake would fail again: not retried */
-            c->stats.connection_errors++;
-            if (err != NULL)
-                *err = last;
-            return rc;
         } else if (rc == DG_EIO || rc == DG_ETIMEDOUT) {
             c->stats.connection_errors++;
             kind = LAST_TRANSPORT;
@@ -607,7 +602,10 @@ int dg_ddb_call(dg_ddb_client *c, const char *op, const char *body, size_t len, 
             if (rc == DG_ETIMEDOUT && capped)
                 return deadline_error(op, res->attempts, &last, err);
         } else {
-            /* DG_ENOMEM, DG_ETOOBIG, signing errors: not retried. */
+            /* DG_ENOMEM, DG_ETOOBIG, signing errors, and DG_EUNTRUSTED (the
+             * same TLS handshake would fail again): not retried. */
+            if (rc == DG_EUNTRUSTED)
+                c->stats.connection_errors++;
             if (err != NULL)
                 *err = last;
             return rc;

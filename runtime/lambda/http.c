@@ -282,6 +282,8 @@ int dg_http_status_for(int code)
         return 501;
     case DG_EIO:
         return 503;
+    case DG_EUNTRUSTED:
+        return 502; /* the upstream is misconfigured or not who it claims: retrying won't help */
     case DG_ETIMEDOUT:
         return 504;
     default:
@@ -364,8 +366,6 @@ int dg_http_error_from(dg_http_response *res, const dg_error *err)
     int status = dg_http_status_for(code);
     if (remote && status == 400)
         status = 500; /* a service rejected what we sent: our bug */
-    if (code == DG_EIO && remote && strcmp(err->type, DG_ERROR_TYPE_UNTRUSTED_PEER) == 0)
-        status = 502; /* the upstream is misconfigured or not who it claims: retrying won't help */
     bool client = status == 400 || status == 404 || status == 409 || status == 413;
     const char *message = generic_message(status);
     const char *field = NULL;

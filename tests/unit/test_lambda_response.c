@@ -278,9 +278,8 @@ static void test_error_from(void **state)
     check_from(f, DG_EIO, NULL, "connect to dynamodb.internal:8000 refused", NULL, 503,
                "unavailable", false, "1");
     /* an upstream that fails TLS verification: 502, no Retry-After, no detail */
-    check_from(f, DG_EIO, DG_ERROR_TYPE_UNTRUSTED_PEER,
-               "POST https://127.0.0.1:1/: SSL peer certificate was not OK", NULL, 502,
-               "bad_gateway", false, NULL);
+    check_from(f, DG_EUNTRUSTED, NULL, "POST https://127.0.0.1:1/: SSL peer certificate was not OK",
+               NULL, 502, "bad_gateway", false, NULL);
     check_from(f, DG_ETIMEDOUT, NULL, "deadline 1234 passed", NULL, 504, "timeout", false, NULL);
     check_from(f, DG_EUNSUPPORTED, NULL, "table Products has no versioning", NULL, 501,
                "not_implemented", false, NULL);

@@ -21,7 +21,9 @@ enum {
     DG_ESERVICE = -9,      /* error reported by a remote service (see type) */
     DG_ETOOBIG = -10,      /* input larger than the configured bound */
     DG_EUNSUPPORTED = -11, /* feature not supported */
-    DG_EINTERNAL = -12     /* bug: should not happen */
+    DG_EINTERNAL = -12,    /* bug: should not happen */
+    DG_EUNTRUSTED = -13    /* the peer failed TLS verification (certificate, name, trust
+                              store): a configuration fault, never retried */
 };
 
 #define DG_ERROR_FIELD_MAX 128
@@ -35,10 +37,6 @@ typedef struct dg_error {
                                        "" */
     char message[DG_ERROR_MESSAGE_MAX]; /* human-readable, no trailing newline */
 } dg_error;
-
-/* dg_error.type of a DG_EIO whose peer failed TLS verification (certificate,
- * name, trust store): a configuration fault, never retried; the API answers 502. */
-#define DG_ERROR_TYPE_UNTRUSTED_PEER "UntrustedPeer"
 
 /* Reset to DG_OK with empty strings. err may be NULL. */
 void dg_error_clear(dg_error *err);

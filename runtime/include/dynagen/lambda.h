@@ -144,7 +144,7 @@ int dg_http_error(dg_http_response *res, int status, const char *code, const cha
 
 /* HTTP status for a dg_error code:
  *   DG_EINVAL, DG_ERANGE 400; DG_ENOTFOUND 404; DG_ECONFLICT 409; DG_ETOOBIG 413;
- *   DG_ETHROTTLED 429; DG_EUNSUPPORTED 501; DG_EIO 503; DG_ETIMEDOUT 504;
+ *   DG_ETHROTTLED 429; DG_EUNSUPPORTED 501; DG_EUNTRUSTED 502; DG_EIO 503; DG_ETIMEDOUT 504;
  *   anything else (DG_ENOMEM, DG_ESERVICE, DG_EINTERNAL, unknown) 500. */
 int dg_http_status_for(int code);
 /* The stable error code string used in error JSON for a status
