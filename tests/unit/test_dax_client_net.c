@@ -321,6 +321,14 @@ static dg_dax_client *client(const char *ep, bool fake_time)
     return c;
 }
 
+/* A client of the fake node f (already running). */
+static dg_dax_client *client_of(const fake *f, bool fake_time)
+{
+    char ep[64];
+    snprintf(ep, sizeof ep, "dax://127.0.0.1:%u", f->port);
+    return client(ep, fake_time);
+}
+
 static const char *KEY = "{\"ProductID\":{\"S\":\"P1\"},\"Version\":{\"N\":\"3\"}}";
 static const char *ITEM = "{\"ProductID\":{\"S\":\"P1\"},\"Version\":{\"N\":\"3\"},"
                           "\"Name\":{\"S\":\"Widget\"},\"Price\":{\"N\":\"19.99\"}}";
@@ -351,9 +359,7 @@ static void test_get_put_query(void **state)
     fake f;
     fake_start(&f);
     fake_run(&f);
-    char ep[64];
-    snprintf(ep, sizeof ep, "dax://127.0.0.1:%u", f.port);
-    dg_dax_client *c = client(ep, false);
+    dg_dax_client *c = client_of(&f, false);
     dg_ddb_result res;
     memset(&res, 0, sizeof res);
     dg_error err;
@@ -410,9 +416,7 @@ static void test_condition_failure_reads_back(void **state)
     fake_start(&f);
     f.ccf = 1;
     fake_run(&f);
-    char ep[64];
-    snprintf(ep, sizeof ep, "dax://127.0.0.1:%u", f.port);
-    dg_dax_client *c = client(ep, false);
+    dg_dax_client *c = client_of(&f, false);
     dg_ddb_result res;
     memset(&res, 0, sizeof res);
     dg_error err;
@@ -443,10 +447,8 @@ static void test_reauth_cadence(void **state)
     fake f;
     fake_start(&f);
     fake_run(&f);
-    char ep[64];
-    snprintf(ep, sizeof ep, "dax://127.0.0.1:%u", f.port);
     g_now = 1700000000000;
-    dg_dax_client *c = client(ep, true);
+    dg_dax_client *c = client_of(&f, true);
     dg_ddb_result res;
     memset(&res, 0, sizeof res);
     dg_error err;
@@ -477,9 +479,7 @@ static void test_auth_errors(void **state)
     fake f;
     fake_start(&f);
     fake_run(&f);
-    char ep[64];
-    snprintf(ep, sizeof ep, "dax://127.0.0.1:%u", f.port);
-    dg_dax_client *c = client(ep, false);
+    dg_dax_client *c = client_of(&f, false);
     dg_ddb_result res;
     memset(&res, 0, sizeof res);
     dg_error err;
